@@ -1,0 +1,143 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace AlSafe.Core.Profiles;
+
+/// <summary>
+/// Reads and writes profiles as small JSON documents. Addresses are written in hex because that is how every kernel
+/// tool prints them; loading is strict and names the file and the entry that is wrong.
+/// </summary>
+public static class KernelProfileSerializer
+{
+    public static void Write(KernelProfile profile, Stream destination)
+    {
+        using var w = new Utf8JsonWriter(destination, new JsonWriterOptions { Indented = true });
+        w.WriteStartObject();
+        w.WriteNumber("format", profile.Format);
+        w.WriteString("release", profile.Release);
+        w.WriteString("banner", profile.Banner);
+        w.WriteString("buildId", profile.BuildId);
+        w.WriteString("source", profile.Source);
+        w.WriteStartObject("symbols");
+        foreach (var (name, address) in profile.Symbols.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            w.WriteString(name, $"0x{address:x16}");
+        }
+
+        w.WriteEndObject();
+        w.WriteStartObject("types");
+        foreach (var (name, layout) in profile.Types.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            w.WriteStartObject(name);
+            w.WriteNumber("size", layout.Size);
+            w.WriteStartObject("fields");
+            foreach (var (field, offset) in layout.Fields.OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                w.WriteNumber(field, offset);
+            }
+
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    public static void Save(KernelProfile profile, string path)
+    {
+        using var f = File.Create(path);
+        Write(profile, f);
+    }
+
+    public static KernelProfile Load(string path)
+    {
+        using var f = File.OpenRead(path);
+        return Read(f, path);
+    }
+
+    /// <summary>Parses a profile and checks it against <see cref="ProfileRequirements"/>.</summary>
+    /// <exception cref="FormatException">naming <paramref name="origin"/> and what is wrong.</exception>
+    public static KernelProfile Read(Stream source, string origin)
+    {
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(source, new JsonDocumentOptions { MaxDepth = 8 });
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"{origin}: not a profile: {e.Message}", e);
+        }
+
+        using (doc)
+        {
+            var root = doc.RootElement;
+            var format = Required(root, "format", origin, JsonValueKind.Number).GetInt32();
+            if (format != KernelProfile.CurrentFormat)
+            {
+                throw new FormatException($"{origin}: profile format {format} is not supported (expected {KernelProfile.CurrentFormat})");
+            }
+
+            var symbols = new Dictionary<string, ulong>(StringComparer.Ordinal);
+            foreach (var p in Required(root, "symbols", origin, JsonValueKind.Object).EnumerateObject())
+            {
+                var text = p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : "";
+                if (!text.StartsWith("0x", StringComparison.Ordinal)
+                    || !ulong.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var address))
+                {
+                    throw new FormatException($"{origin}: symbols.{p.Name}: '{p.Value}' is not a 0x-prefixed hex address");
+                }
+
+                symbols[p.Name] = address;
+            }
+
+            var types = new Dictionary<string, StructLayout>(StringComparer.Ordinal);
+            foreach (var t in Required(root, "types", origin, JsonValueKind.Object).EnumerateObject())
+            {
+                var size = Required(t.Value, "size", $"{origin}: types.{t.Name}", JsonValueKind.Number).GetUInt64();
+                var fields = new Dictionary<string, ulong>(StringComparer.Ordinal);
+                foreach (var f in Required(t.Value, "fields", $"{origin}: types.{t.Name}", JsonValueKind.Object).EnumerateObject())
+                {
+                    if (f.Value.ValueKind != JsonValueKind.Number || !f.Value.TryGetUInt64(out var offset) || offset >= size)
+                    {
+                        throw new FormatException($"{origin}: types.{t.Name}.{f.Name}: offset must be a number below the struct size {size}");
+                    }
+
+                    fields[f.Name] = offset;
+                }
+
+                types[t.Name] = new StructLayout(size, fields);
+            }
+
+            var profile = new KernelProfile
+            {
+                Format = format,
+                Release = Required(root, "release", origin, JsonValueKind.String).GetString()!,
+                Banner = Required(root, "banner", origin, JsonValueKind.String).GetString()!,
+                BuildId = Required(root, "buildId", origin, JsonValueKind.String).GetString()!,
+                Source = Required(root, "source", origin, JsonValueKind.String).GetString()!,
+                Symbols = symbols,
+                Types = types,
+            };
+
+            var missing = ProfileRequirements.Missing(profile);
+            if (missing.Count > 0)
+            {
+                throw new FormatException($"{origin}: profile lacks {string.Join(", ", missing)}");
+            }
+
+            return profile;
+        }
+    }
+
+    private static JsonElement Required(JsonElement parent, string name, string origin, JsonValueKind kind)
+    {
+        if (!parent.TryGetProperty(name, out var e) || e.ValueKind != kind)
+        {
+            throw new FormatException($"{origin}: '{name}' is missing or not a {kind.ToString().ToLowerInvariant()}");
+        }
+
+        return e;
+    }
+}

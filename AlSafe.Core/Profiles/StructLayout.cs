@@ -1,0 +1,5 @@
+namespace AlSafe.Core.Profiles;
+
+/// <summary>The size of a kernel struct and the byte offsets of the members introspection reads. Members of
+/// anonymous unions and structs are flattened into their enclosing struct, as C code names them.</summary>
+public sealed record StructLayout(ulong Size, IReadOnlyDictionary<string, ulong> Fields);

@@ -1,0 +1,1 @@
+return await AlSafe.Daemon.Cli.CommandLine.RunAsync(args);
