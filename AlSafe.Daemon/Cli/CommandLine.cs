@@ -1,30 +1,60 @@
+using AlSafe.Core.Introspection;
+
 namespace AlSafe.Daemon.Cli;
 
-/// <summary>The <c>alsafe</c> verbs. Each verb lives in its own type; this only dispatches.</summary>
+/// <summary>
+/// The <c>alsafe</c> verbs. Each verb lives in its own type; this dispatches and turns failures into exit codes:
+/// 2 for a wrong command line, 1 for input that is wrong or a guest that cannot be read, each with one clear line.
+/// </summary>
 public static class CommandLine
 {
-    public static Task<int> RunAsync(string[] args)
-    {
-        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
-        {
-            Console.WriteLine(Usage);
-            return Task.FromResult(args.Length == 0 ? 2 : 0);
-        }
-
-        if (args[0] == "--version")
-        {
-            Console.WriteLine($"alsafe {typeof(CommandLine).Assembly.GetName().Version?.ToString(3)}");
-            return Task.FromResult(0);
-        }
-
-        Console.Error.WriteLine($"alsafe: unknown command '{args[0]}'\n{Usage}");
-        return Task.FromResult(2);
-    }
-
     private const string Usage = """
         usage: alsafe COMMAND [OPTIONS]
           introspect   list a guest's processes and sockets, read from outside the guest
           profile      build a kernel profile from a kernel package or image, or import a Volatility 3 symbol table
           --version    print the version
         """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            Console.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+
+        var rest = args[1..];
+        try
+        {
+            return args[0] switch
+            {
+                "--version" => Version(),
+                "introspect" => await IntrospectCommand.RunAsync(rest, Console.Out, Console.Error).ConfigureAwait(false),
+                "profile" => ProfileCommand.Run(rest, Console.OpenStandardOutput(), Console.Error),
+                _ => throw new UsageException($"unknown command '{args[0]}'\n{Usage}"),
+            };
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"alsafe: {e.Message}");
+            return 2;
+        }
+        catch (IntrospectionException e)
+        {
+            Console.Error.WriteLine($"alsafe: introspection failed ({e.Fault}): {e.Message}");
+            return 1;
+        }
+        catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException or InvalidDataException
+                                      or System.Net.Sockets.SocketException or TimeoutException)
+        {
+            Console.Error.WriteLine($"alsafe: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static int Version()
+    {
+        Console.WriteLine($"alsafe {typeof(CommandLine).Assembly.GetName().Version?.ToString(3)}");
+        return 0;
+    }
 }
