@@ -14,6 +14,15 @@ public static class LabAssets
     public static string KernelRelease =>
         Environment.GetEnvironmentVariable("ALSAFE_LAB_KERNEL") is { Length: > 0 } k ? k : DefaultKernel;
 
+    /// <summary>What tests/lab/fetch-kernel.sh extracts from <see cref="KernelPackage"/>: vmlinuz, config, modules/.</summary>
+    public static string KernelDirectory => Path.Combine(CacheDirectory, KernelRelease);
+
+    /// <summary>The bzImage the lab boots (its xz payload holds the vmlinux ELF with kallsyms and .BTF).</summary>
+    public static string KernelImage => Path.Combine(KernelDirectory, "vmlinuz");
+
+    /// <summary>The guest NIC driver, uncompressed for busybox insmod.</summary>
+    public static string NetworkModule => Path.Combine(KernelDirectory, "modules", "e1000.ko");
+
     /// <summary>The repository root, recorded at build time so that tests built into any output folder find it.</summary>
     public static string RepositoryRoot =>
         typeof(LabAssets).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)

@@ -6,7 +6,7 @@ using AlSafe.TestSupport.Lab;
 namespace AlSafe.Tests.Introspection.RealGuest;
 
 /// <summary>A booted lab guest with its RAM mapped and its QMP socket open, as AL-SAFE sees a VM.</summary>
-internal sealed class RealGuestSession : IAsyncDisposable
+public sealed class RealGuestSession : IAsyncDisposable
 {
     private RealGuestSession(LabGuest guest, MappedGuestMemory memory, QmpClient qmp)
     {

@@ -118,7 +118,7 @@ public sealed class FourLevelPagingGuestTests : RealGuestTests
         try
         {
             var truth = await Session.Guest.RefreshTruthAsync(CancellationToken.None);
-            await Session.Qmp.DumpGuestMemoryAsync(core, CancellationToken.None);
+            await Session.Qmp.DumpGuestMemoryAsync(core, TimeSpan.FromSeconds(60), CancellationToken.None);
             using var memory = MappedGuestMemory.OpenElfCore(core);
             var snapshot = new Introspector([LabProfiles.Built]).Introspect(memory);
 

@@ -33,10 +33,15 @@ internal static class TruthAssert
 
             Assert.Multiple(() =>
             {
-                Assert.That(p.Comm, Is.EqualTo(t.Comm), $"pid {pid} comm");
+                // For kernel threads /proc/PID/comm shows the full name ("rcu_tasks_kthread") or the workqueue
+                // ("kworker/0:1-events"); the task's own comm is its first 15 bytes.
+                Assert.That(
+                    p.IsKernelThread ? t.Comm.StartsWith(p.Comm, StringComparison.Ordinal) : p.Comm == t.Comm,
+                    Is.True, $"pid {pid} comm '{p.Comm}' vs the guest's '{t.Comm}'");
                 Assert.That(p.Tgid, Is.EqualTo(t.Tgid), $"pid {pid} tgid");
                 Assert.That(p.ParentPid, Is.EqualTo(t.ParentPid), $"pid {pid} ppid");
                 Assert.That(p.Uid, Is.EqualTo(t.Uid), $"pid {pid} uid");
+                Assert.That(p.IsKernelThread, Is.EqualTo(t.Exe is null && t.Pid != 1), $"pid {pid} kernel thread");
                 Assert.That(p.ExePath, Is.EqualTo(t.Exe), $"pid {pid} exe");
                 Assert.That(p.OtherSockets, Is.EqualTo(t.OtherSockets), $"pid {pid} non-inet sockets");
                 Assert.That(
