@@ -22,8 +22,9 @@ public static class BzImage
     /// <summary>The xz-compressed vmlinux inside <paramref name="image"/>.</summary>
     /// <exception cref="InvalidDataException">Not a bzImage, a boot protocol without payload fields, a payload outside
     /// the file, or a compression other than xz (named in the message).</exception>
-    public static ReadOnlySpan<byte> XzPayload(ReadOnlySpan<byte> image)
+    public static ReadOnlyMemory<byte> XzPayload(ReadOnlyMemory<byte> file)
     {
+        var image = file.Span;
         if (!IsBzImage(image) || image.Length < PayloadLengthField + 4)
         {
             throw new InvalidDataException("not a bzImage: no 'HdrS' setup header at 0x202");
@@ -48,7 +49,7 @@ public static class BzImage
 
         var payload = image.Slice((int)offset, (int)length);
         return payload.StartsWith((ReadOnlySpan<byte>)[0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00])
-            ? payload
+            ? file.Slice((int)offset, (int)length)
             : throw new InvalidDataException($"bzImage payload is {Compression(payload)}; only xz (Debian's choice) is supported");
     }
 

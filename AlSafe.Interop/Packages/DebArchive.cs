@@ -19,15 +19,16 @@ public static class DebArchive
     /// <summary>Extracts ./boot/vmlinuz-* and ./boot/System.map-* from the package.</summary>
     /// <param name="maxUnpacked">The most bytes data.tar may decode to, so a bomb cannot exhaust memory.</param>
     /// <exception cref="InvalidDataException">Not a .deb, an unsupported data member, or no kernel image in it.</exception>
-    public static KernelPackageFiles ReadKernel(ReadOnlySpan<byte> deb, long maxUnpacked)
+    public static KernelPackageFiles ReadKernel(ReadOnlyMemory<byte> deb, long maxUnpacked)
     {
-        var data = DataMember(deb, out var name);
+        var data = deb[DataMember(deb.Span, out var name)];
         if (!name.EndsWith(".xz", StringComparison.Ordinal))
         {
             throw new InvalidDataException($"the package's {name} is not supported: only data.tar.xz is (zstd and gzip members are not)");
         }
 
-        using var tar = new MemoryStream(XzDecompressor.Decompress(data, maxUnpacked), writable: false);
+        // Decoded as read: ./boot sits in the first megabytes of a 400 MB data.tar, and the loop stops after it.
+        using var tar = new XzDecompressionStream(data, maxUnpacked);
         using var reader = new TarReader(tar);
         string? imageName = null;
         byte[]? image = null;
@@ -35,6 +36,11 @@ public static class DebArchive
         while ((image is null || systemMap is null) && reader.GetNextEntry() is { } entry)
         {
             var path = entry.Name.StartsWith("./", StringComparison.Ordinal) ? entry.Name[2..] : entry.Name;
+            if (image is not null && !path.StartsWith("boot/", StringComparison.Ordinal))
+            {
+                break;
+            }
+
             if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile) || entry.DataStream is null)
             {
                 continue;
@@ -56,7 +62,7 @@ public static class DebArchive
             : new KernelPackageFiles(imageName, image, systemMap);
     }
 
-    private static ReadOnlySpan<byte> DataMember(ReadOnlySpan<byte> deb, out string name)
+    private static Range DataMember(ReadOnlySpan<byte> deb, out string name)
     {
         if (!IsDeb(deb))
         {
@@ -80,10 +86,9 @@ public static class DebArchive
                 throw new InvalidDataException($"ar member '{name}' at offset {at} has a bad size or is truncated");
             }
 
-            var data = deb.Slice(at + MemberHeaderLength, (int)size);
             if (name.StartsWith("data.tar", StringComparison.Ordinal))
             {
-                return data;
+                return new Range(at + MemberHeaderLength, at + MemberHeaderLength + (int)size);
             }
 
             members.Add(name);
