@@ -9,8 +9,15 @@ public readonly struct Deadline
 
     private Deadline(long expires) => _expires = expires;
 
-    public static Deadline After(TimeSpan budget) =>
-        new(Stopwatch.GetTimestamp() + (long)(budget.TotalSeconds * Stopwatch.Frequency));
+    /// <exception cref="ArgumentOutOfRangeException">A budget that is not positive: an introspection without a bound
+    /// is exactly what the deadline exists to prevent.</exception>
+    public static Deadline After(TimeSpan budget)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(budget, TimeSpan.Zero);
+        var ticks = budget.TotalSeconds * Stopwatch.Frequency;
+        var now = Stopwatch.GetTimestamp();
+        return new Deadline(ticks >= long.MaxValue - now ? long.MaxValue : now + (long)ticks);
+    }
 
     public void Check(string where)
     {

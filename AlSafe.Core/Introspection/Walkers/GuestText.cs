@@ -3,9 +3,9 @@ using System.Text;
 namespace AlSafe.Core.Introspection.Walkers;
 
 /// <summary>
-/// Turns guest bytes into text that is safe to print, log and compare: the guest chooses these bytes, so control
-/// characters, invalid UTF-8 and backslashes are written as \xNN and cannot forge log lines or collide with a
-/// legitimate name.
+/// Turns guest bytes into text that is safe to print, log and compare: the guest chooses these bytes, so control,
+/// format (bidirectional overrides, zero-width), line and paragraph separator and private-use characters, invalid
+/// UTF-8 and backslashes are written as \xNN and cannot forge or disguise log lines or collide with a legitimate name.
 /// </summary>
 public static class GuestText
 {
@@ -28,7 +28,7 @@ public static class GuestText
         try
         {
             var text = StrictUtf8.GetString(bytes);
-            if (!text.Any(c => char.IsControl(c) || c == '\\'))
+            if (!text.Any(IsUnsafe))
             {
                 return text;
             }
@@ -52,6 +52,12 @@ public static class GuestText
 
         return sb.ToString();
     }
+
+    private static bool IsUnsafe(char c) => c == '\\' || char.GetUnicodeCategory(c) is
+        System.Globalization.UnicodeCategory.Control or System.Globalization.UnicodeCategory.Format
+        or System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator
+        or System.Globalization.UnicodeCategory.PrivateUse or System.Globalization.UnicodeCategory.Surrogate
+        or System.Globalization.UnicodeCategory.OtherNotAssigned;
 
     private static bool IsPlain(ReadOnlySpan<byte> bytes)
     {
