@@ -14,11 +14,9 @@ dotnet test tests/AlSafe.Tests/AlSafe.Tests.csproj -c Release --logger "console;
 status=${PIPESTATUS[0]}
 set -e
 
-summary="$(grep -E '(Passed|Failed)! +- +Failed: ' "$log" | tail -n 1)"
-if [[ -n "$summary" ]]; then
-    failed="$(sed -E 's/.*Failed: +([0-9]+).*/\1/' <<<"$summary")"
-    passed="$(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$summary")"
-    skipped="$(sed -E 's/.*Skipped: +([0-9]+).*/\1/' <<<"$summary")"
-    echo "tests: $passed passed, $failed failed, $skipped skipped"
+# vstest's closing block ("Total tests: N", "Passed: N", "Failed: N", "Skipped: N"), as one line CI reads.
+count() { grep -E "^ +$1: +[0-9]+\s*$" "$log" | tail -n 1 | grep -oE '[0-9]+' || echo 0; }
+if grep -qE '^Total tests: [0-9]+' "$log"; then
+    echo "tests: $(count Passed) passed, $(count Failed) failed, $(count Skipped) skipped"
 fi
 exit "$status"

@@ -11,7 +11,10 @@ public static class KernelProfileSerializer
 {
     public static void Write(KernelProfile profile, Stream destination)
     {
-        using var w = new Utf8JsonWriter(destination, new JsonWriterOptions { Indented = true });
+        // Relaxed escaping keeps "btf+kallsyms" and the banner readable; the file is data for alsafe, never HTML.
+        using var w = new Utf8JsonWriter(
+            destination,
+            new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         w.WriteStartObject();
         w.WriteNumber("format", profile.Format);
         w.WriteString("release", profile.Release);
