@@ -68,7 +68,10 @@ internal sealed class TestQemu : IAsyncDisposable
         }
 
         File.Delete(RamPath);
-        System.IO.Directory.Delete(Directory, recursive: true);
+        if (System.IO.Directory.Exists(Directory))
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
     }
 
     private async Task LaunchAsync(string memory)

@@ -8,57 +8,32 @@ namespace AlSafe.Tests.Interop.Qmp;
 /// <summary>The client against a real QEMU (q35, TCG, started with -S so that no guest code ever runs).</summary>
 [TestFixture]
 [CancelAfter(60_000)]
-public sealed class QmpClientTests
+public sealed class QmpClientTests : RealQemuTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
-    private TestQemu _qemu = null!;
-    private QmpClient _client = null!;
-
-    [SetUp]
-    public async Task SetUp()
-    {
-        _qemu = await TestQemu.StartAsync();
-        _client = await QmpClient.ConnectAsync(_qemu.SocketPath, Timeout, CancellationToken.None);
-    }
-
-    [TearDown]
-    public async Task TearDown()
-    {
-        if (_client is not null)
-        {
-            await _client.DisposeAsync();
-        }
-
-        if (_qemu is not null)
-        {
-            await _qemu.DisposeAsync();
-        }
-    }
-
     [Test]
     public void The_greeting_gives_QEMUs_version()
     {
-        Assert.That(_client.QemuVersion, Is.GreaterThanOrEqualTo(new Version(4, 0, 0)));
-        Assert.That(_client.IsConnected, Is.True);
+        Assert.That(Client.QemuVersion, Is.GreaterThanOrEqualTo(new Version(4, 0, 0)));
+        Assert.That(Client.IsConnected, Is.True);
     }
 
     [Test]
     public async Task Status_goes_from_prelaunch_to_running_to_paused(CancellationToken cancellationToken)
     {
-        Assert.That(await _client.QueryStatusAsync(cancellationToken), Is.EqualTo("prelaunch"));
+        Assert.That(await Client.QueryStatusAsync(cancellationToken), Is.EqualTo("prelaunch"));
 
-        await _client.ContAsync(cancellationToken);
-        Assert.That(await _client.QueryStatusAsync(cancellationToken), Is.EqualTo("running"));
+        await Client.ContAsync(cancellationToken);
+        Assert.That(await Client.QueryStatusAsync(cancellationToken), Is.EqualTo("running"));
 
-        await _client.StopAsync(cancellationToken);
-        Assert.That(await _client.QueryStatusAsync(cancellationToken), Is.EqualTo("paused"));
+        await Client.StopAsync(cancellationToken);
+        Assert.That(await Client.QueryStatusAsync(cancellationToken), Is.EqualTo("paused"));
     }
 
     [Test]
     public async Task Cont_and_stop_raise_RESUME_and_STOP_events(CancellationToken cancellationToken)
     {
-        await _client.ContAsync(cancellationToken);
-        await _client.StopAsync(cancellationToken);
+        await Client.ContAsync(cancellationToken);
+        await Client.StopAsync(cancellationToken);
 
         Assert.That(await NextEventAsync(cancellationToken), Is.EqualTo("RESUME"));
         Assert.That(await NextEventAsync(cancellationToken), Is.EqualTo("STOP"));
@@ -67,7 +42,7 @@ public sealed class QmpClientTests
     [Test]
     public void An_unknown_command_throws_CommandNotFound()
     {
-        var e = Assert.ThrowsAsync<QmpException>(() => _client.ExecuteAsync("alsafe-no-such-command"))!;
+        var e = Assert.ThrowsAsync<QmpException>(() => Client.ExecuteAsync("alsafe-no-such-command"))!;
 
         Assert.That(e.ErrorClass, Is.EqualTo("CommandNotFound"));
         Assert.That(e.Description, Does.Contain("alsafe-no-such-command"));
@@ -76,9 +51,9 @@ public sealed class QmpClientTests
     [Test]
     public async Task Bad_arguments_throw_and_leave_the_connection_usable(CancellationToken cancellationToken)
     {
-        Assert.ThrowsAsync<QmpException>(() => _client.ExecuteAsync("human-monitor-command", new JsonObject { ["nope"] = 1 }));
+        Assert.ThrowsAsync<QmpException>(() => Client.ExecuteAsync("human-monitor-command", new JsonObject { ["nope"] = 1 }));
 
-        Assert.That(await _client.QueryStatusAsync(cancellationToken), Is.EqualTo("prelaunch"));
+        Assert.That(await Client.QueryStatusAsync(cancellationToken), Is.EqualTo("prelaunch"));
     }
 
     [Test]
@@ -91,7 +66,7 @@ public sealed class QmpClientTests
             _ => "query-name",
         }).ToArray();
 
-        var answers = await Task.WhenAll(commands.Select(c => _client.ExecuteAsync(c, cancellationToken: cancellationToken)));
+        var answers = await Task.WhenAll(commands.Select(c => Client.ExecuteAsync(c, cancellationToken: cancellationToken)));
 
         for (var i = 0; i < commands.Length; i++)
         {
@@ -116,9 +91,9 @@ public sealed class QmpClientTests
     [Test]
     public async Task Human_monitor_commands_return_their_output(CancellationToken cancellationToken)
     {
-        _qemu.WriteRam(0x2000, BitConverter.GetBytes(0x0123_4567_89ab_cdefUL));
+        Qemu.WriteRam(0x2000, BitConverter.GetBytes(0x0123_4567_89ab_cdefUL));
 
-        var output = await _client.HumanMonitorCommandAsync("xp /1gx 0x2000", cancellationToken);
+        var output = await Client.HumanMonitorCommandAsync("xp /1gx 0x2000", cancellationToken);
 
         Assert.That(output, Does.Contain("0x0123456789abcdef"));
     }
@@ -127,6 +102,6 @@ public sealed class QmpClientTests
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(Timeout);
-        return (await _client.Events.ReadAsync(limit.Token)).Name;
+        return (await Client.Events.ReadAsync(limit.Token)).Name;
     }
 }

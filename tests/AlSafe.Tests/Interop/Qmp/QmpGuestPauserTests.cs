@@ -6,90 +6,65 @@ namespace AlSafe.Tests.Interop.Qmp;
 
 [TestFixture]
 [CancelAfter(60_000)]
-public sealed class QmpGuestPauserTests
+public sealed class QmpGuestPauserTests : RealQemuTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
-    private TestQemu _qemu = null!;
-    private QmpClient _client = null!;
-
-    [SetUp]
-    public async Task SetUp()
-    {
-        _qemu = await TestQemu.StartAsync();
-        _client = await QmpClient.ConnectAsync(_qemu.SocketPath, Timeout, CancellationToken.None);
-    }
-
-    [TearDown]
-    public async Task TearDown()
-    {
-        if (_client is not null)
-        {
-            await _client.DisposeAsync();
-        }
-
-        if (_qemu is not null)
-        {
-            await _qemu.DisposeAsync();
-        }
-    }
-
     [Test]
     public async Task A_running_guest_is_paused_and_resumed(CancellationToken cancellationToken)
     {
-        await _client.ContAsync(cancellationToken);
-        var pauser = new QmpGuestPauser(_client);
+        await Client.ContAsync(cancellationToken);
+        var pauser = new QmpGuestPauser(Client);
 
         await pauser.PauseAsync(cancellationToken);
-        Assert.That(await _client.QueryStatusAsync(cancellationToken), Is.EqualTo("paused"));
+        Assert.That(await Client.QueryStatusAsync(cancellationToken), Is.EqualTo("paused"));
         Assert.That(pauser.HoldsPause, Is.True);
 
         await pauser.ResumeAsync(cancellationToken);
-        Assert.That(await _client.QueryStatusAsync(cancellationToken), Is.EqualTo("running"));
+        Assert.That(await Client.QueryStatusAsync(cancellationToken), Is.EqualTo("running"));
         Assert.That(pauser.HoldsPause, Is.False);
     }
 
     [Test]
     public async Task A_guest_paused_by_someone_else_stays_paused(CancellationToken cancellationToken)
     {
-        await _client.ContAsync(cancellationToken);
-        await _client.StopAsync(cancellationToken);
-        var pauser = new QmpGuestPauser(_client);
+        await Client.ContAsync(cancellationToken);
+        await Client.StopAsync(cancellationToken);
+        var pauser = new QmpGuestPauser(Client);
 
         await pauser.PauseAsync(cancellationToken);
         Assert.That(pauser.HoldsPause, Is.False);
         await pauser.ResumeAsync(cancellationToken);
 
-        Assert.That(await _client.QueryStatusAsync(cancellationToken), Is.EqualTo("paused"));
+        Assert.That(await Client.QueryStatusAsync(cancellationToken), Is.EqualTo("paused"));
     }
 
     [Test]
     public async Task A_guest_not_yet_started_is_not_started(CancellationToken cancellationToken)
     {
-        var pauser = new QmpGuestPauser(_client);
+        var pauser = new QmpGuestPauser(Client);
 
         await pauser.PauseAsync(cancellationToken);
         await pauser.ResumeAsync(cancellationToken);
 
-        Assert.That(await _client.QueryStatusAsync(cancellationToken), Is.EqualTo("prelaunch"));
+        Assert.That(await Client.QueryStatusAsync(cancellationToken), Is.EqualTo("prelaunch"));
     }
 
     [Test]
     public async Task Resume_gives_the_guest_back_even_when_the_walk_was_cancelled(CancellationToken cancellationToken)
     {
-        await _client.ContAsync(cancellationToken);
-        var pauser = new QmpGuestPauser(_client);
+        await Client.ContAsync(cancellationToken);
+        var pauser = new QmpGuestPauser(Client);
         await pauser.PauseAsync(cancellationToken);
 
         Assert.CatchAsync<OperationCanceledException>(() => pauser.ResumeAsync(new CancellationToken(canceled: true)));
 
-        Assert.That(await _client.QueryStatusAsync(cancellationToken), Is.EqualTo("running"));
+        Assert.That(await Client.QueryStatusAsync(cancellationToken), Is.EqualTo("running"));
     }
 
     [Test]
     public async Task Pausing_twice_without_resuming_is_refused(CancellationToken cancellationToken)
     {
-        await _client.ContAsync(cancellationToken);
-        var pauser = new QmpGuestPauser(_client);
+        await Client.ContAsync(cancellationToken);
+        var pauser = new QmpGuestPauser(Client);
         await pauser.PauseAsync(cancellationToken);
 
         Assert.ThrowsAsync<InvalidOperationException>(() => pauser.PauseAsync(cancellationToken));
@@ -100,9 +75,8 @@ public sealed class QmpGuestPauserTests
     [Test]
     public async Task A_lost_QEMU_is_a_hypervisor_fault(CancellationToken cancellationToken)
     {
-        var pauser = new QmpGuestPauser(_client);
-        await _qemu.DisposeAsync();
-        _qemu = null!;
+        var pauser = new QmpGuestPauser(Client);
+        await Qemu.DisposeAsync();
 
         var e = Assert.ThrowsAsync<IntrospectionException>(() => pauser.PauseAsync(cancellationToken))!;
 
