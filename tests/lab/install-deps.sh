@@ -3,7 +3,7 @@
 # already present are left alone, so a second run costs one dpkg query.
 set -euo pipefail
 
-packages=(qemu-system-x86 qemu-utils busybox-static cpio xz-utils gcc libc6-dev socat)
+packages=(qemu-system-x86 qemu-utils busybox-static cpio xz-utils zstd gcc libc6-dev socat)
 
 missing=()
 for p in "${packages[@]}"; do
