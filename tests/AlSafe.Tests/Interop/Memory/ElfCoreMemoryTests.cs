@@ -7,23 +7,10 @@ namespace AlSafe.Tests.Interop.Memory;
 
 /// <summary>ELF cores built by hand: the layout QEMU writes, and the ways a damaged or hostile file can lie.</summary>
 [TestFixture]
-public sealed class ElfCoreMemoryTests
+public sealed class ElfCoreMemoryTests : TemporaryFileTests
 {
     private const int HeaderSize = 64;
     private const int ProgramHeaderSize = 56;
-    private readonly List<string> _files = [];
-
-    [TearDown]
-    public void TearDown()
-    {
-        foreach (var file in _files)
-        {
-            File.Delete(file);
-        }
-
-        _files.Clear();
-    }
-
     [Test]
     public void PT_LOAD_segments_become_the_layout()
     {
@@ -209,8 +196,7 @@ public sealed class ElfCoreMemoryTests
 
     private string Write(byte[] core)
     {
-        var path = Path.Combine(Path.GetTempPath(), "alsafe-core-" + Guid.NewGuid().ToString("N"));
-        _files.Add(path);
+        var path = NewTemporaryFile();
         File.WriteAllBytes(path, core);
         return path;
     }

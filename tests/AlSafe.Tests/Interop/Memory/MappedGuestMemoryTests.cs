@@ -6,22 +6,10 @@ using NUnit.Framework;
 namespace AlSafe.Tests.Interop.Memory;
 
 [TestFixture]
-public sealed class MappedGuestMemoryTests
+public sealed class MappedGuestMemoryTests : TemporaryFileTests
 {
     private const ulong ThreeGiB = 3UL << 30;
     private const ulong FourGiB = 4UL << 30;
-    private readonly List<string> _files = [];
-
-    [TearDown]
-    public void TearDown()
-    {
-        foreach (var file in _files)
-        {
-            File.Delete(file);
-        }
-
-        _files.Clear();
-    }
 
     [Test]
     public void A_flat_file_reads_at_its_own_offsets()
@@ -159,8 +147,7 @@ public sealed class MappedGuestMemoryTests
 
     private string CreateFile(long length, bool fill)
     {
-        var path = Path.Combine(Path.GetTempPath(), "alsafe-mem-" + Guid.NewGuid().ToString("N"));
-        _files.Add(path);
+        var path = NewTemporaryFile();
         using var stream = File.Create(path);
         stream.SetLength(length);
         if (fill)
