@@ -11,6 +11,7 @@ public sealed class ElfCoreMemoryTests : TemporaryFileTests
 {
     private const int HeaderSize = 64;
     private const int ProgramHeaderSize = 56;
+
     [Test]
     public void PT_LOAD_segments_become_the_layout()
     {
