@@ -22,6 +22,9 @@ public sealed class Introspector
     private readonly IntrospectionLimits _limits;
     private LocatedKernel? _kernel;
 
+    /// <summary>The offsets of the profile last used, so a poll does not look them up again.</summary>
+    private (KernelProfile Profile, KernelOffsets Offsets)? _offsets;
+
     public Introspector(IReadOnlyList<KernelProfile> profiles, IntrospectionLimits? limits = null)
     {
         if (profiles.Count == 0)
@@ -41,7 +44,7 @@ public sealed class Introspector
         {
             try
             {
-                return Walk(memory, deadline, TimeSpan.Zero, paused: false);
+                return Walk(memory, deadline, paused: false);
             }
             catch (IntrospectionException e) when (e.Fault == IntrospectionFault.Inconsistent && attempt < LiveAttempts)
             {
@@ -76,7 +79,7 @@ public sealed class Introspector
         IntrospectionSnapshot snapshot;
         try
         {
-            snapshot = Walk(memory, deadline, TimeSpan.Zero, paused: true);
+            snapshot = Walk(memory, deadline, paused: true);
         }
         finally
         {
@@ -95,14 +98,19 @@ public sealed class Introspector
         return snapshot with { Timings = snapshot.Timings with { Pause = pause } };
     }
 
-    private IntrospectionSnapshot Walk(IPhysicalMemory memory, Deadline deadline, TimeSpan pause, bool paused)
+    private IntrospectionSnapshot Walk(IPhysicalMemory memory, Deadline deadline, bool paused)
     {
         var started = Stopwatch.GetTimestamp();
         var kernel = Bind(memory);
         deadline.Check("locating the kernel");
         var pages = new PageTableWalker(memory, kernel.PageTableRoot, kernel.PagingLevels);
         var reader = new GuestReader(memory, pages, deadline);
-        var offsets = new KernelOffsets(kernel.Profile);
+        if (!ReferenceEquals(_offsets?.Profile, kernel.Profile))
+        {
+            _offsets = (kernel.Profile, new KernelOffsets(kernel.Profile));
+        }
+
+        var offsets = _offsets.Value.Offsets;
         var tasks = new TaskWalker(reader, offsets, _limits, kernel.Runtime("socket_file_ops"));
         var processes = tasks.Walk(kernel.Runtime("init_task"));
         var walk = Stopwatch.GetElapsedTime(started);
@@ -112,7 +120,7 @@ public sealed class Introspector
                 profile.Release, profile.BuildId, profile.Source,
                 kernel.PhysicalBase, kernel.VirtualSlide, kernel.PageOffsetBase, kernel.PagingLevels),
             processes,
-            new IntrospectionTimings(walk, pause, reader.PagesTouched),
+            new IntrospectionTimings(walk, TimeSpan.Zero, reader.PagesTouched),
             paused);
     }
 
