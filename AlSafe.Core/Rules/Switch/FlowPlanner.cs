@@ -1,0 +1,276 @@
+using System.Net;
+using System.Net.Sockets;
+using AlSafe.Core.Decisions;
+using AlSafe.Core.Introspection.Model;
+using AlSafe.Core.Whitelist;
+
+namespace AlSafe.Core.Rules.Switch;
+
+/// <summary>
+/// Turns a VM's grants into its switch flows, and gives the bridge-wide flows that belong to no VM.
+/// </summary>
+/// <remarks>
+/// The pipeline is a stateful firewall in the manner of Open vSwitch's and Neutron's conntrack firewalls, with one
+/// conntrack zone per VM, so that a packet between two protected VMs is judged by the sender's zone on the way out and
+/// by the receiver's zone on the way in, and neither VM's grants can open the other.
+/// <list type="table">
+/// <item><term>0 Source</term><description>
+/// From a protected VM's port only what carries its own MAC passes: ARP with its MAC and IPv4 addresses, neighbour
+/// solicitations and router solicitations from its IPv6 addresses or from :: (duplicate address detection), neighbour
+/// advertisements for its own addresses only, DHCP client messages; these continue in table 2 so that a unicast to
+/// another protected VM is still judged by that VM. IP from its own addresses enters its zone and table 1. Anything
+/// else from the port is dropped; frames from unprotected ports go to table 2.
+/// </description></item>
+/// <item><term>1 Egress</term><description>
+/// Known connections (established or related, not invalid) of the VM's zone, and the first packet of an outbound
+/// grant's exact five-tuple, which is committed; both continue in table 2. Everything else is dropped, including
+/// replies a server inside the VM was never asked for.
+/// </description></item>
+/// <item><term>2 Destination</term><description>
+/// Unicast to a protected VM's MAC: ARP, neighbour discovery and DHCP replies are delivered to its port; IP to one of
+/// its own addresses enters its zone and table 3; the rest is dropped. Broadcast and multicast IP is dropped
+/// bridge-wide except address configuration, because NORMAL would hand it to every port and so past every VM's
+/// ingress check. Everything else is switched by NORMAL.
+/// </description></item>
+/// <item><term>3 Ingress</term><description>
+/// Known connections of the VM's zone, and the first packet of an inbound grant (the remote port range as masked
+/// ports), which is committed; both are output to the VM's port, not to NORMAL, so a MAC the switch has not learnt
+/// is never flooded. Everything else is dropped.
+/// </description></item>
+/// </list>
+/// ICMP passes only as conntrack's related traffic (errors about a known connection): grants name sockets, and a
+/// socket is TCP or UDP. A VM's IPv6 link-local address is not derived from its MAC (guests may use stable-privacy
+/// addresses): it must be among the port's addresses, like any other address the VM may send from.
+/// </remarks>
+public static class FlowPlanner
+{
+    private const ushort DhcpServer = 67;
+    private const ushort DhcpClient = 68;
+    private const ushort Dhcpv6Client = 546;
+    private const ushort Dhcpv6Server = 547;
+    private const uint LastPhysicalPort = 0xffffff00;
+
+    private static readonly GotoTableAction ToDestination = new(FlowTable.Destination);
+
+    /// <summary>The bridge-wide flows, under <see cref="RuleCookie.Base"/>: table misses and group-addressed traffic.</summary>
+    public static FlowPlan BasePlan()
+    {
+        var group = new FlowMatch { EthDst = MaskedMac.GroupAddressed };
+        var normal = new FlowAction[] { NormalAction.Instance };
+        var flows = new List<Flow>
+        {
+            BaseFlow(FlowTable.Source, FlowPriority.TableMiss, new FlowMatch(), ToDestination),
+            BaseFlow(FlowTable.Egress, FlowPriority.TableMiss, new FlowMatch()),
+            BaseFlow(FlowTable.Destination, FlowPriority.TableMiss, new FlowMatch(), normal),
+            BaseFlow(FlowTable.Ingress, FlowPriority.TableMiss, new FlowMatch()),
+            BaseFlow(FlowTable.Destination, FlowPriority.GroupAddressedIp, group with { EthType = EtherType.Ipv4 }),
+            BaseFlow(FlowTable.Destination, FlowPriority.GroupAddressedIp, group with { EthType = EtherType.Ipv6 }),
+            BaseFlow(FlowTable.Destination, FlowPriority.AddressConfiguration, Udp(group, EtherType.Ipv4, DhcpClient, DhcpServer), normal),
+            BaseFlow(FlowTable.Destination, FlowPriority.AddressConfiguration, Udp(group, EtherType.Ipv4, DhcpServer, DhcpClient), normal),
+            BaseFlow(FlowTable.Destination, FlowPriority.AddressConfiguration, Udp(group, EtherType.Ipv6, Dhcpv6Client, Dhcpv6Server), normal),
+        };
+        flows.AddRange(Enum.GetValues<Icmpv6Type>().Select(type =>
+            BaseFlow(FlowTable.Destination, FlowPriority.AddressConfiguration, Icmpv6(group, type), normal)));
+        return new FlowPlan(RuleCookie.Base, flows);
+    }
+
+    /// <summary>Every flow of one VM, under its cookie.</summary>
+    public static FlowPlan Plan(GrantSet grants)
+    {
+        GrantConsistency.Check(grants);
+        var vm = grants.Vm;
+        CheckPort(vm);
+        var own = vm.Addresses.Distinct().ToList();
+        var flows = new List<Flow>();
+        flows.AddRange(SourceFlows(vm, own));
+        flows.AddRange(EgressFlows(vm, grants.Outbound));
+        flows.AddRange(DestinationFlows(vm, own));
+        flows.AddRange(IngressFlows(vm, grants.Inbound));
+        return new FlowPlan(vm.Cookie, flows);
+    }
+
+    private static IEnumerable<Flow> SourceFlows(VmPort vm, IReadOnlyList<IPAddress> own)
+    {
+        var fromVm = new FlowMatch { InPort = vm.OfPort, EthSrc = vm.Mac };
+        var v4 = own.Where(address => address.AddressFamily == AddressFamily.InterNetwork).ToList();
+        var v6 = own.Where(address => address.AddressFamily == AddressFamily.InterNetworkV6).ToList();
+        var config = new List<FlowMatch>();
+        config.AddRange(v4.Select(address => fromVm with { EthType = EtherType.Arp, ArpSpa = address, ArpSha = vm.Mac }));
+        if (v4.Count > 0)
+        {
+            config.Add(Udp(fromVm, EtherType.Ipv4, DhcpClient, DhcpServer));
+        }
+
+        if (v6.Count > 0)
+        {
+            foreach (var source in v6.Append(IPAddress.IPv6Any))
+            {
+                config.Add(Icmpv6(fromVm, Icmpv6Type.RouterSolicitation) with { IpSrc = AddressPrefix.Host(source) });
+                config.Add(Icmpv6(fromVm, Icmpv6Type.NeighborSolicitation) with { IpSrc = AddressPrefix.Host(source) });
+            }
+
+            config.AddRange(v6.Select(address => Icmpv6(fromVm, Icmpv6Type.NeighborAdvertisement) with { NdTarget = address }));
+            config.Add(Udp(fromVm, EtherType.Ipv6, Dhcpv6Client, Dhcpv6Server));
+        }
+
+        foreach (var match in config)
+        {
+            yield return VmFlow(vm, FlowTable.Source, FlowPriority.AddressConfiguration, match, ToDestination);
+        }
+
+        foreach (var address in own)
+        {
+            var match = fromVm with { EthType = EtherTypeOf(address), IpSrc = AddressPrefix.Host(address) };
+            yield return VmFlow(vm, FlowTable.Source, FlowPriority.OwnAddress, match, new ConntrackAction(false, vm.Zone, FlowTable.Egress));
+        }
+
+        yield return VmFlow(vm, FlowTable.Source, FlowPriority.VmDefault, new FlowMatch { InPort = vm.OfPort });
+    }
+
+    private static IEnumerable<Flow> EgressFlows(VmPort vm, IEnumerable<OutboundGrant> grants)
+    {
+        var fromVm = new FlowMatch { InPort = vm.OfPort };
+        foreach (var known in KnownConnections(fromVm))
+        {
+            yield return VmFlow(vm, FlowTable.Egress, FlowPriority.KnownConnection, known, ToDestination);
+        }
+
+        foreach (var grant in grants)
+        {
+            var match = fromVm with
+            {
+                CtState = ConntrackStateMatch.ValidTracked(ConntrackStates.New),
+                EthType = EtherTypeOf(grant.VmAddress),
+                IpProto = ProtocolOf(grant.Protocol),
+                IpSrc = AddressPrefix.Host(grant.VmAddress),
+                IpDst = AddressPrefix.Host(grant.RemoteAddress),
+                TpSrc = MaskedPort.Exact(grant.LocalPort),
+                TpDst = MaskedPort.Exact(grant.RemotePort),
+            };
+            yield return VmFlow(vm, FlowTable.Egress, FlowPriority.Grant, match, new ConntrackAction(true, vm.Zone, null), ToDestination);
+        }
+
+        yield return VmFlow(vm, FlowTable.Egress, FlowPriority.VmDefault, fromVm);
+    }
+
+    private static IEnumerable<Flow> DestinationFlows(VmPort vm, IReadOnlyList<IPAddress> own)
+    {
+        var toVm = new FlowMatch { EthDst = MaskedMac.Exact(vm.Mac) };
+        var deliver = new OutputAction(vm.OfPort);
+        var config = new List<FlowMatch>();
+        if (own.Any(address => address.AddressFamily == AddressFamily.InterNetwork))
+        {
+            config.Add(toVm with { EthType = EtherType.Arp });
+            config.Add(Udp(toVm, EtherType.Ipv4, DhcpServer, DhcpClient));
+        }
+
+        if (own.Any(address => address.AddressFamily == AddressFamily.InterNetworkV6))
+        {
+            config.Add(Icmpv6(toVm, Icmpv6Type.RouterAdvertisement));
+            config.Add(Icmpv6(toVm, Icmpv6Type.NeighborSolicitation));
+            config.Add(Icmpv6(toVm, Icmpv6Type.NeighborAdvertisement));
+            config.Add(Udp(toVm, EtherType.Ipv6, Dhcpv6Server, Dhcpv6Client));
+        }
+
+        foreach (var match in config)
+        {
+            yield return VmFlow(vm, FlowTable.Destination, FlowPriority.AddressConfiguration, match, deliver);
+        }
+
+        foreach (var address in own)
+        {
+            var match = toVm with { EthType = EtherTypeOf(address), IpDst = AddressPrefix.Host(address) };
+            yield return VmFlow(vm, FlowTable.Destination, FlowPriority.OwnAddress, match, new ConntrackAction(false, vm.Zone, FlowTable.Ingress));
+        }
+
+        yield return VmFlow(vm, FlowTable.Destination, FlowPriority.VmDefault, toVm);
+    }
+
+    private static IEnumerable<Flow> IngressFlows(VmPort vm, IEnumerable<InboundGrant> grants)
+    {
+        var inZone = new FlowMatch { CtZone = vm.Zone };
+        var deliver = new OutputAction(vm.OfPort);
+        foreach (var known in KnownConnections(inZone))
+        {
+            yield return VmFlow(vm, FlowTable.Ingress, FlowPriority.KnownConnection, known, deliver);
+        }
+
+        foreach (var grant in grants)
+        {
+            var match = inZone with
+            {
+                CtState = ConntrackStateMatch.ValidTracked(ConntrackStates.New),
+                EthType = EtherTypeOf(grant.VmAddress),
+                IpProto = ProtocolOf(grant.Protocol),
+                IpSrc = grant.Remote.Length == 0 ? null : grant.Remote,
+                IpDst = AddressPrefix.Host(grant.VmAddress),
+                TpDst = MaskedPort.Exact(grant.Port),
+            };
+            var remotePorts = grant.RemotePort.IsAny ? [null] : PortRangeMasks.Cover(grant.RemotePort).Select(port => (MaskedPort?)port);
+            foreach (var remotePort in remotePorts)
+            {
+                yield return VmFlow(vm, FlowTable.Ingress, FlowPriority.Grant, match with { TpSrc = remotePort }, new ConntrackAction(true, vm.Zone, null), deliver);
+            }
+        }
+
+        yield return VmFlow(vm, FlowTable.Ingress, FlowPriority.VmDefault, inZone);
+    }
+
+    private static IEnumerable<FlowMatch> KnownConnections(FlowMatch owner) =>
+    [
+        owner with { CtState = ConntrackStateMatch.ValidTracked(ConntrackStates.Established) },
+        owner with { CtState = ConntrackStateMatch.ValidTracked(ConntrackStates.Related) },
+    ];
+
+    // A cookie outside the VM namespace could let a replace-by-cookie delete another owner's flows; zone 0 is the
+    // zone of every ct() that names none.
+    private static void CheckPort(VmPort vm)
+    {
+        if (!RuleCookie.IsVmCookie(vm.Cookie))
+        {
+            throw new ArgumentException($"VM {vm.Name}: cookie 0x{vm.Cookie:x} is not an AL-SAFE VM cookie (see {nameof(RuleCookie)}.{nameof(RuleCookie.ForVm)})");
+        }
+
+        if (vm.Zone == 0)
+        {
+            throw new ArgumentException($"VM {vm.Name}: conntrack zone 0 is shared with untracked traffic; a VM needs its own zone");
+        }
+
+        if (vm.OfPort is 0 or > LastPhysicalPort)
+        {
+            throw new ArgumentException($"VM {vm.Name}: OpenFlow port {vm.OfPort} is not a switch port number");
+        }
+
+        if (vm.Mac.Value == 0 || vm.Mac.IsMulticast)
+        {
+            throw new ArgumentException($"VM {vm.Name}: {vm.Mac} cannot be a VM's own MAC");
+        }
+    }
+
+    private static FlowMatch Udp(FlowMatch match, EtherType family, ushort source, ushort destination) => match with
+    {
+        EthType = family,
+        IpProto = IpProtocol.Udp,
+        TpSrc = MaskedPort.Exact(source),
+        TpDst = MaskedPort.Exact(destination),
+    };
+
+    private static FlowMatch Icmpv6(FlowMatch match, Icmpv6Type type) =>
+        match with { EthType = EtherType.Ipv6, IpProto = IpProtocol.Icmpv6, Icmpv6Type = type };
+
+    private static EtherType EtherTypeOf(IPAddress address) =>
+        address.AddressFamily == AddressFamily.InterNetwork ? EtherType.Ipv4 : EtherType.Ipv6;
+
+    private static IpProtocol ProtocolOf(SocketProtocol protocol) => protocol switch
+    {
+        SocketProtocol.Tcp => IpProtocol.Tcp,
+        SocketProtocol.Udp => IpProtocol.Udp,
+        _ => throw new ArgumentException($"no switch rule for protocol {protocol}", nameof(protocol)),
+    };
+
+    private static Flow VmFlow(VmPort vm, FlowTable table, ushort priority, FlowMatch match, params FlowAction[] actions) =>
+        new(table, priority, vm.Cookie, match, actions);
+
+    private static Flow BaseFlow(FlowTable table, ushort priority, FlowMatch match, params FlowAction[] actions) =>
+        new(table, priority, RuleCookie.Base, match, actions);
+}
