@@ -12,6 +12,8 @@ public static class CommandLine
         usage: alsafe COMMAND [OPTIONS]
           introspect   list a guest's processes and sockets, read from outside the guest
           profile      build a kernel profile from a kernel package or image, or import a Volatility 3 symbol table
+          whitelist    check tenant whitelists (whitelist check PATH)
+          plan         show the verdicts, switch flows and edge elements for one VM's connection list
           --version    print the version
         """;
 
@@ -31,6 +33,8 @@ public static class CommandLine
                 "--version" => Version(),
                 "introspect" => await IntrospectCommand.RunAsync(rest, Console.Out, Console.Error).ConfigureAwait(false),
                 "profile" => ProfileCommand.Run(rest, Console.OpenStandardOutput(), Console.Error),
+                "whitelist" => WhitelistCommand.Run(rest, Console.Out, Console.Error),
+                "plan" => PlanCommand.Run(rest, Console.Out, Console.Error),
                 _ => throw new UsageException($"unknown command '{args[0]}'\n{Usage}"),
             };
         }

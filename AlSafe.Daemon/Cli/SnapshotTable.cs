@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using AlSafe.Core.Introspection.Model;
 
 namespace AlSafe.Daemon.Cli;
@@ -27,8 +25,8 @@ public static class SnapshotTable
                 rows.Add([
                     s.Protocol == SocketProtocol.Tcp ? "tcp" : "udp",
                     State(s),
-                    Endpoint(s.LocalAddress, s.LocalPort),
-                    Endpoint(s.RemoteAddress, s.RemotePort),
+                    EndpointText.Format(s.LocalAddress, s.LocalPort),
+                    EndpointText.Format(s.RemoteAddress, s.RemotePort),
                     $"users:((\"{p.Comm}\",pid={p.Pid},fd={s.Fd})) uid={p.Uid} exe={p.ExePath ?? "-"} ino={s.Inode}",
                 ]);
             }
@@ -47,10 +45,4 @@ public static class SnapshotTable
         SocketState.Close when s.Protocol == SocketProtocol.Udp => "UNCONN",
         _ => SocketStateNames.Name(s.State).Replace('_', '-'),
     };
-
-    private static string Endpoint(IPAddress address, ushort port)
-    {
-        var host = address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
-        return port == 0 ? $"{host}:*" : $"{host}:{port}";
-    }
 }

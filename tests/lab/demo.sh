@@ -51,6 +51,12 @@ grep -q '@@ALSAFE-TRUTH-END' "$serial" || { echo "demo.sh: the guest did not com
 step "what AL-SAFE sees in the guest, read from outside it (guest paused with QMP stop/cont for the walk)"
 "$alsafe" introspect --memory "$ram" --qmp "$qmp" --profiles "$build/profiles"
 
+step "the policy: the lab whitelist judged against what the guest is doing, and the rules that follow"
+"$alsafe" whitelist check tests/lab/whitelist.d
+"$alsafe" introspect --memory "$ram" --qmp "$qmp" --profiles "$build/profiles" --format json > "$build/lab1.json"
+"$alsafe" plan --whitelist tests/lab/whitelist.d --tenant lab --vm lab1 --mac 52:54:00:a1:5a:10 \
+    --ip 192.0.2.10,fd00:a15a::10 --connections "$build/lab1.json"
+
 step "the cost on this live VM: 200 introspections"
 "$alsafe" introspect --memory "$ram" --qmp "$qmp" --profiles "$build/profiles" --repeat 200 | tail -n 1
 "$alsafe" introspect --memory "$ram" --profiles "$build/profiles" --repeat 200 | tail -n 1

@@ -13,7 +13,7 @@ namespace AlSafe.Tests.Introspection.RealGuest;
 /// </summary>
 [Category("Lab")]
 [NonParallelizable]
-public abstract class RealGuestTests
+public abstract partial class RealGuestTests
 {
     private static readonly TimeSpan Budget = TimeSpan.FromMinutes(4);
 
