@@ -17,6 +17,9 @@ set -e
 # vstest's closing block ("Total tests: N", "Passed: N", "Failed: N", "Skipped: N"), as one line CI reads.
 count() { grep -E "^ +$1: +[0-9]+\s*$" "$log" | tail -n 1 | grep -oE '[0-9]+' || echo 0; }
 if grep -qE '^Total tests: [0-9]+' "$log"; then
+    # CI shows only the end of the output: repeat each failure (name, message, top of the stack) right before the summary.
+    awk '/^ +Failed [^:]/ { shown = 1; lines = 0 }
+         shown { print; if (++lines >= 25 || /^ +Passed /) shown = 0 }' "$log" | grep -v '^ \+Passed ' || true
     echo "tests: $(count Passed) passed, $(count Failed) failed, $(count Skipped) skipped"
 fi
 exit "$status"
