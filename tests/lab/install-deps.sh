@@ -3,7 +3,8 @@
 # already present are left alone, so a second run costs one dpkg query.
 set -euo pipefail
 
-packages=(qemu-system-x86 qemu-utils busybox-static cpio xz-utils zstd gcc libc6-dev socat)
+packages=(qemu-system-x86 qemu-utils busybox-static cpio xz-utils zstd gcc libc6-dev socat
+          openvswitch-switch nftables iproute2 ethtool util-linux)
 
 missing=()
 for p in "${packages[@]}"; do
