@@ -1,0 +1,141 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using AlSafe.Core.Rules.Switch;
+using AlSafe.Core.Whitelist;
+using AlSafe.Interop.OpenFlow;
+using AlSafe.Interop.Switch;
+using AlSafe.Tests.Rules;
+using NUnit.Framework;
+using CoreConntrack = AlSafe.Core.Rules.Switch.ConntrackAction;
+using CoreOutput = AlSafe.Core.Rules.Switch.OutputAction;
+using OfConntrack = AlSafe.Interop.OpenFlow.ConntrackAction;
+using OfOutput = AlSafe.Interop.OpenFlow.OutputAction;
+
+namespace AlSafe.Tests.Switch;
+
+public sealed class FlowModMapperTests
+{
+    private static readonly Flow IngressGrant = FlowPlanner.Plan(SampleGrants.Web).Flows
+        .Single(flow => flow.Table == FlowTable.Ingress && flow.Match.TpDst == MaskedPort.Exact(53) && flow.Match.TpSrc == new MaskedPort(1024, 0xfc00));
+
+    private static IEnumerable<Flow> PlannedFlows => SwitchPlans.All.SelectMany(plan => plan.Flows);
+
+    [TestCaseSource(nameof(PlannedFlows))]
+    public void Every_planned_flow_comes_back_from_its_flow_mod_unchanged(Flow flow) =>
+        Assert.That(FlowModMapper.ToFlow(FlowModMapper.ToFlowMod(flow)), Is.EqualTo(flow));
+
+    [TestCaseSource(nameof(PlannedFlows))]
+    public void Fields_come_after_their_prerequisites(Flow flow)
+    {
+        var names = FlowModMapper.ToFlowMod(flow).Match.Fields.Select(field => field.ToString().Split('=')[0]).ToList();
+
+        Assert.Multiple(() =>
+        {
+            foreach (var (before, after) in new[]
+            {
+                ("in_port", "eth_type"), ("eth_type", "ip_proto"), ("eth_type", "ipv4_src"), ("eth_type", "ipv6_dst"), ("eth_type", "arp_spa"),
+                ("ip_proto", "tcp_dst"), ("ip_proto", "udp_src"), ("ip_proto", "icmpv6_type"), ("icmpv6_type", "ipv6_nd_target"),
+            })
+            {
+                if (names.Contains(before) && names.Contains(after))
+                {
+                    Assert.That(names.IndexOf(before), Is.LessThan(names.IndexOf(after)), $"{before} before {after} in {string.Join(",", names)}");
+                }
+            }
+        });
+    }
+
+    [Test]
+    public void An_ingress_grant_is_the_flow_mod_ovs_ofctl_would_send()
+    {
+        var expected = new FlowMod
+        {
+            TableId = 3,
+            Priority = FlowPriority.Grant,
+            Cookie = SampleGrants.Vm.Cookie,
+            Match = new OxmMatch([
+                OxmField.EthType(0x0800), OxmField.IpProto(17), OxmField.Ipv4Src(IPAddress.Parse("10.0.0.0"), 8),
+                OxmField.Ipv4Dst(SampleGrants.V4), OxmField.UdpSrc(1024, 0xfc00), OxmField.UdpDst(53),
+                OxmField.CtState(CtStateFlags.Tracked | CtStateFlags.New, CtStateFlags.Invalid), OxmField.CtZone(7),
+            ]),
+            Instructions = [new ApplyActionsInstruction([new OfConntrack { Flags = ConntrackFlags.Commit, Zone = 7 }, new OfOutput(5)])],
+        };
+
+        Assert.That(FlowModMapper.ToFlowMod(IngressGrant), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void Goto_table_is_its_own_instruction_after_the_actions_and_drop_is_none()
+    {
+        var egress = FlowPlanner.Plan(SampleGrants.Web).Flows.First(flow => flow.Table == FlowTable.Egress && flow.Actions.Count == 2);
+        var drop = FlowPlanner.Plan(SampleGrants.Web).Flows.First(flow => flow.Actions.Count == 0);
+
+        Assert.That(FlowModMapper.ToFlowMod(egress).Instructions, Is.EqualTo(new OpenFlowInstruction[]
+        {
+            new ApplyActionsInstruction([new OfConntrack { Flags = ConntrackFlags.Commit, Zone = 7 }]),
+            new GotoTableInstruction(2),
+        }));
+        Assert.That(FlowModMapper.ToFlowMod(drop).Instructions, Is.Empty);
+    }
+
+    [Test]
+    public void A_strict_delete_selects_the_flow_and_its_exact_cookie_only()
+    {
+        var delete = FlowModMapper.ToDeleteStrict(IngressGrant);
+
+        Assert.That(delete.Command, Is.EqualTo(FlowModCommand.DeleteStrict));
+        Assert.That(delete.CookieMask, Is.EqualTo(ulong.MaxValue));
+        Assert.That(delete.Match, Is.EqualTo(FlowModMapper.ToFlowMod(IngressGrant).Match));
+        Assert.That(delete.Instructions, Is.Empty);
+    }
+
+    [Test]
+    public void A_match_that_OpenFlow_would_store_differently_is_refused()
+    {
+        var anyAddress = new Flow(FlowTable.Ingress, 5, SampleGrants.Vm.Cookie,
+            new FlowMatch { EthType = EtherType.Ipv4, IpSrc = AddressPrefix.Create(IPAddress.Any, 0) }, []);
+        var noRecirculation = new Flow(FlowTable.Source, 5, SampleGrants.Vm.Cookie, new FlowMatch(),
+            [new CoreConntrack(false, 7, (FlowTable)0xff)]);
+
+        Assert.That(() => FlowModMapper.ToFlowMod(anyAddress), Throws.ArgumentException.With.Message.Contains("every address"));
+        Assert.That(() => FlowModMapper.ToFlowMod(noRecirculation), Throws.ArgumentException.With.Message.Contains("no recirculation"));
+    }
+
+    private static IEnumerable<TestCaseData> NotPlanned()
+    {
+        var planned = FlowModMapper.ToFlowMod(IngressGrant);
+        yield return new TestCaseData(planned with { IdleTimeout = 30 }).SetName("an idle timeout");
+        yield return new TestCaseData(planned with { Flags = FlowModFlags.SendFlowRemoved }).SetName("flags");
+        yield return new TestCaseData(planned with { Command = FlowModCommand.Modify }).SetName("a modify");
+        yield return new TestCaseData(planned with { Match = new OxmMatch([.. planned.Match.Fields, OxmField.Register(0, 1)]) }).SetName("a register");
+        yield return new TestCaseData(planned with { Match = new OxmMatch([.. planned.Match.Fields, OxmField.ArpOp(1)]) }).SetName("a field the model lacks");
+        yield return new TestCaseData(planned with { Match = new OxmMatch([OxmField.CtState(CtStateFlags.Tracked | CtStateFlags.SourceNat)]) })
+            .SetName("a ct_state bit the model lacks");
+        yield return new TestCaseData(planned with { Match = new OxmMatch([OxmField.EthType(0x0800), OxmField.IpProto(17), OxmField.TcpDst(80)]) })
+            .SetName("a TCP port under UDP");
+        yield return new TestCaseData(planned with { Match = new OxmMatch([OxmField.EthSrc(PhysicalAddress.Parse("52-54-00-00-00-01"), PhysicalAddress.Parse("ff-ff-ff-00-00-00"))]) })
+            .SetName("a masked source MAC");
+        yield return new TestCaseData(planned with { Instructions = [new WriteActionsInstruction([new OfOutput(5)])] }).SetName("write-actions");
+        yield return new TestCaseData(planned with { Instructions = [new ApplyActionsInstruction([OfOutput.ToController()])] }).SetName("output to the controller");
+        yield return new TestCaseData(planned with { Instructions = [new ApplyActionsInstruction([new OfConntrack { Zone = 7, Alg = 21 }])] }).SetName("a ct() with an ALG");
+        yield return new TestCaseData(planned with { Instructions = [new GotoTableInstruction(1)] }).SetName("a backwards goto");
+        yield return new TestCaseData(planned with { Instructions = [new GotoTableInstruction(4), new ApplyActionsInstruction([new OfOutput(5)])] })
+            .SetName("actions after the goto");
+    }
+
+    [TestCaseSource(nameof(NotPlanned))]
+    public void A_flow_the_planner_cannot_make_does_not_map_back(FlowMod flowMod)
+    {
+        Assert.That(FlowModMapper.TryToFlow(flowMod, out _), Is.False);
+        Assert.That(() => FlowModMapper.ToFlow(flowMod), Throws.ArgumentException);
+    }
+
+    [Test]
+    public void An_output_keeps_its_port_whatever_max_len_says() =>
+        Assert.That(
+            FlowModMapper.ToFlow(FlowModMapper.ToFlowMod(IngressGrant) with
+            {
+                Instructions = [new ApplyActionsInstruction([new OfConntrack { Flags = ConntrackFlags.Commit, Zone = 7 }, new OfOutput(5, 128)])],
+            }).Actions,
+            Is.EqualTo(new FlowAction[] { new CoreConntrack(true, 7, null), new CoreOutput(5) }));
+}
