@@ -9,6 +9,11 @@ internal static class AddressOrder
 {
     public static int Compare(IPAddress x, IPAddress y)
     {
+        if (ReferenceEquals(x, y))
+        {
+            return 0;
+        }
+
         var order = ((int)x.AddressFamily).CompareTo((int)y.AddressFamily);
         if (order != 0)
         {
@@ -33,8 +38,8 @@ internal static class AddressOrder
             return order;
         }
 
-        // Network makes an IPAddress; prefixes are only compared between grants equal on everything before them.
-        order = Compare(x.Network, y.Network);
+        // The bits order a family's networks as their addresses do, without making an IPAddress per comparison.
+        order = x.Bits.CompareTo(y.Bits);
         return order != 0 ? order : x.Length.CompareTo(y.Length);
     }
 

@@ -1,38 +1,39 @@
-using System.Runtime.InteropServices;
 using AlSafe.Core.Whitelist;
 
 namespace AlSafe.Core.Decisions;
 
 /// <summary>
-/// The indexes (file order, ascending) of the lines for one process in one protocol and direction, split by local
-/// port: a whitelist listing thousands of ports for one program is then still one lookup per socket.
+/// The lines for one process in one protocol and direction, split by local port: a whitelist listing thousands of
+/// ports for one program is then still one lookup per socket.
 /// </summary>
 internal sealed class CandidateList
 {
-    private readonly List<int> _ranges = [];
-    private Dictionary<ushort, List<int>>? _byPort;
+    private Dictionary<ushort, LineGroup>? _byPort;
 
-    public ReadOnlySpan<int> Ranges => CollectionsMarshal.AsSpan(_ranges);
+    /// <summary>The lines whose local port column is a range (or <c>*</c>).</summary>
+    public LineGroup Ranges { get; } = new();
 
-    public void Add(int index, PortRange localPort)
+    /// <summary>Adds line <paramref name="index"/> of <paramref name="entries"/>; lines come in file order.</summary>
+    public void Add(int index, WhitelistEntry[] entries)
     {
+        var localPort = entries[index].LocalPort;
         if (!localPort.IsSingle)
         {
-            _ranges.Add(index);
+            Ranges.Add(index, entries);
             return;
         }
 
         _byPort ??= [];
         if (!_byPort.TryGetValue(localPort.First, out var lines))
         {
-            lines = [];
+            lines = new LineGroup();
             _byPort.Add(localPort.First, lines);
         }
 
-        lines.Add(index);
+        lines.Add(index, entries);
     }
 
-    /// <summary>The lines whose local port column is exactly <paramref name="port"/>.</summary>
-    public ReadOnlySpan<int> ForPort(ushort port) =>
-        _byPort is not null && _byPort.TryGetValue(port, out var lines) ? CollectionsMarshal.AsSpan(lines) : default;
+    /// <summary>The lines whose local port column is exactly <paramref name="port"/>, or null.</summary>
+    public LineGroup? ForPort(ushort port) =>
+        _byPort is not null && _byPort.TryGetValue(port, out var lines) ? lines : null;
 }

@@ -6,8 +6,9 @@ namespace AlSafe.Core.Decisions;
 
 /// <summary>
 /// A tenant's whitelist narrowed to one VM and indexed for judging sockets: by protocol and direction, then by the
-/// executable path or comm a line names, then by local port. Built once per whitelist and VM, it answers "the first
-/// line in file order that matches" with a few dictionary lookups per socket, however long the whitelist is.
+/// executable path or comm a line names, then by local port, and where one port has many lines, by remote prefix
+/// (see <see cref="LineGroup"/>). Built once per whitelist and VM, it answers "the first line in file order that
+/// matches" with a few dictionary lookups per socket, however long the whitelist is.
 /// Immutable, so one instance can judge concurrent introspections.
 /// </summary>
 public sealed class CompiledWhitelist
@@ -39,7 +40,7 @@ public sealed class CompiledWhitelist
             // The parser admits only tcp/udp and in/out; a line of anything else could match no socket anyway.
             if (bucket >= 0)
             {
-                (_buckets[bucket] ??= new EntryBucket()).Add(i, entries[i]);
+                (_buckets[bucket] ??= new EntryBucket()).Add(i, entries);
             }
         }
     }
@@ -80,19 +81,20 @@ public sealed class CompiledWhitelist
             return -1;
         }
 
-        // A line is in exactly one of the four lists (path or comm, one port or a range); each list is in file
-        // order, so the earliest match overall is the smallest of each list's first match.
+        // A line is in exactly one of the four groups (path or comm, one port or a range); each group is in file
+        // order, so the earliest match overall is the smallest of each group's first match.
+        UInt128? remote = null;
         var best = int.MaxValue;
         if (bucket.ForPath(process.ExePath) is { } byPath)
         {
-            ScanFirst(byPath.ForPort(query.LocalPort), process, query, ref best);
-            ScanFirst(byPath.Ranges, process, query, ref best);
+            byPath.ForPort(query.LocalPort)?.ScanFirst(_entries, query, ref remote, ref best);
+            byPath.Ranges.ScanFirst(_entries, query, ref remote, ref best);
         }
 
         if (bucket.ForComm(process.Comm) is { } byComm)
         {
-            ScanFirst(byComm.ForPort(query.LocalPort), process, query, ref best);
-            ScanFirst(byComm.Ranges, process, query, ref best);
+            byComm.ForPort(query.LocalPort)?.ScanFirst(_entries, query, ref remote, ref best);
+            byComm.Ranges.ScanFirst(_entries, query, ref remote, ref best);
         }
 
         return best == int.MaxValue ? -1 : best;
@@ -105,17 +107,18 @@ public sealed class CompiledWhitelist
     internal IReadOnlyList<WhitelistEntry> FindAll(GuestProcess process, in SocketQuery query, int first)
     {
         var bucket = BucketFor(query)!;
+        UInt128? remote = null;
         var found = new List<int>();
         if (bucket.ForPath(process.ExePath) is { } byPath)
         {
-            ScanAll(byPath.ForPort(query.LocalPort), process, query, first, found);
-            ScanAll(byPath.Ranges, process, query, first, found);
+            byPath.ForPort(query.LocalPort)?.ScanAll(_entries, query, first, ref remote, found);
+            byPath.Ranges.ScanAll(_entries, query, first, ref remote, found);
         }
 
         if (bucket.ForComm(process.Comm) is { } byComm)
         {
-            ScanAll(byComm.ForPort(query.LocalPort), process, query, first, found);
-            ScanAll(byComm.Ranges, process, query, first, found);
+            byComm.ForPort(query.LocalPort)?.ScanAll(_entries, query, first, ref remote, found);
+            byComm.Ranges.ScanAll(_entries, query, first, ref remote, found);
         }
 
         if (found.Count == 1)
@@ -157,55 +160,5 @@ public sealed class CompiledWhitelist
             _ => -1,
         };
         return p < 0 || d < 0 ? -1 : (p * 2) + d;
-    }
-
-    private static bool Matches(WhitelistEntry entry, GuestProcess process, in SocketQuery query)
-    {
-        if (entry.Uid is { } uid && uid != process.Uid)
-        {
-            return false;
-        }
-
-        if (!entry.LocalPort.Contains(query.LocalPort))
-        {
-            return false;
-        }
-
-        // A serving socket has no remote yet: any line may open it, but a remote of the other family could open
-        // nothing toward it, and an Allow that opens nothing would tell the tenant a lie.
-        if (query.Serves)
-        {
-            return entry.Remote.IsAny || entry.Remote.Family == query.Family;
-        }
-
-        return entry.Remote.Contains(query.Remote) && entry.RemotePort.Contains(query.RemotePort);
-    }
-
-    private void ScanFirst(ReadOnlySpan<int> candidates, GuestProcess process, in SocketQuery query, ref int best)
-    {
-        foreach (var index in candidates)
-        {
-            if (index >= best)
-            {
-                return;
-            }
-
-            if (Matches(_entries[index], process, query))
-            {
-                best = index;
-                return;
-            }
-        }
-    }
-
-    private void ScanAll(ReadOnlySpan<int> candidates, GuestProcess process, in SocketQuery query, int first, List<int> found)
-    {
-        foreach (var index in candidates)
-        {
-            if (index >= first && Matches(_entries[index], process, query))
-            {
-                found.Add(index);
-            }
-        }
     }
 }

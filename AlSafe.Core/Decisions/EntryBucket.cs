@@ -8,8 +8,10 @@ internal sealed class EntryBucket
     private readonly Dictionary<string, CandidateList> _byPath = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CandidateList> _byComm = new(StringComparer.Ordinal);
 
-    public void Add(int index, WhitelistEntry entry)
+    /// <summary>Adds line <paramref name="index"/> of <paramref name="entries"/>; lines come in file order.</summary>
+    public void Add(int index, WhitelistEntry[] entries)
     {
+        var entry = entries[index];
         var byKey = entry.Process.IsPath ? _byPath : _byComm;
         if (!byKey.TryGetValue(entry.Process.Text, out var candidates))
         {
@@ -17,7 +19,7 @@ internal sealed class EntryBucket
             byKey.Add(entry.Process.Text, candidates);
         }
 
-        candidates.Add(index, entry.LocalPort);
+        candidates.Add(index, entries);
     }
 
     /// <summary>The lines naming this executable; none for a process without one, whose path nothing can match.</summary>

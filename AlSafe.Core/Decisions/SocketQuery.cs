@@ -7,6 +7,7 @@ namespace AlSafe.Core.Decisions;
 
 /// <summary>What a whitelist line is compared with for one socket of one process, its addresses unmapped.</summary>
 /// <param name="Serves">True for a listener or bound UDP socket: it has no remote endpoint yet, so a line's remote columns restrict its grant instead of its match.</param>
+/// <param name="Family">The family of both addresses (a socket's two addresses are of one family once unmapped).</param>
 internal readonly record struct SocketQuery(
     SocketProtocol Protocol,
     TrafficDirection Direction,

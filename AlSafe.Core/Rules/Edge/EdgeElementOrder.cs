@@ -1,11 +1,12 @@
-using System.Net;
-using AlSafe.Core.Whitelist;
+using AlSafe.Core.Decisions;
 
 namespace AlSafe.Core.Rules.Edge;
 
 /// <summary>
 /// The canonical order of edge elements: by set (direction, then IPv4 before IPv6), then field by field numerically,
-/// so addresses sort as numbers (10.0.0.9 before 10.0.0.10) and the rendered text is stable.
+/// so addresses sort as numbers (10.0.0.9 before 10.0.0.10) and the rendered text is stable. Two elements compare
+/// equal exactly when they are equal, so a sorted rule set needs no hashing to drop duplicates and two rule sets are
+/// diffed in one walk.
 /// </summary>
 internal sealed class EdgeElementOrder : IComparer<EdgeElement>
 {
@@ -13,33 +14,22 @@ internal sealed class EdgeElementOrder : IComparer<EdgeElement>
 
     public int Compare(EdgeElement? x, EdgeElement? y)
     {
-        if (x is null || y is null)
+        if (ReferenceEquals(x, y))
         {
-            return (x is null).CompareTo(y is null);
+            return 0;
         }
 
-        var order = x.Direction.CompareTo(y.Direction);
-        order = order != 0 ? order : CompareAddresses(x.VmAddress, y.VmAddress);
-        order = order != 0 ? order : x.Protocol.CompareTo(y.Protocol);
+        if (x is null || y is null)
+        {
+            return x is null ? -1 : 1;
+        }
+
+        // Enums are compared as numbers: Enum.CompareTo would box both.
+        var order = ((byte)x.Direction).CompareTo((byte)y.Direction);
+        order = order != 0 ? order : AddressOrder.Compare(x.VmAddress, y.VmAddress);
+        order = order != 0 ? order : ((ushort)x.Protocol).CompareTo((ushort)y.Protocol);
         order = order != 0 ? order : x.VmPort.CompareTo(y.VmPort);
-        order = order != 0 ? order : ComparePrefixes(x.Remote, y.Remote);
-        order = order != 0 ? order : x.RemotePort.First.CompareTo(y.RemotePort.First);
-        return order != 0 ? order : x.RemotePort.Last.CompareTo(y.RemotePort.Last);
-    }
-
-    private static int ComparePrefixes(AddressPrefix x, AddressPrefix y)
-    {
-        var order = x.Width.CompareTo(y.Width);
-        order = order != 0 || x.IsAny ? order : CompareAddresses(x.Network, y.Network);
-        return order != 0 ? order : x.Length.CompareTo(y.Length);
-    }
-
-    // Shorter (IPv4) first, then byte by byte.
-    private static int CompareAddresses(IPAddress x, IPAddress y)
-    {
-        var a = x.GetAddressBytes();
-        var b = y.GetAddressBytes();
-        var order = a.Length.CompareTo(b.Length);
-        return order != 0 ? order : a.AsSpan().SequenceCompareTo(b);
+        order = order != 0 ? order : AddressOrder.Compare(x.Remote, y.Remote);
+        return order != 0 ? order : AddressOrder.Compare(x.RemotePort, y.RemotePort);
     }
 }

@@ -12,7 +12,16 @@ public sealed record EdgeRuleSet
         ArgumentException.ThrowIfNullOrEmpty(vm);
         ArgumentNullException.ThrowIfNull(elements);
         Vm = vm;
-        Elements = [.. elements.Distinct().Order(EdgeElementOrder.Instance)];
+        var sorted = new List<EdgeElement>(elements);
+
+        // The planner hands its elements over in this order already: one pass finding each strictly after the one
+        // before is then all the sorting and deduplication they need.
+        if (!StrictlyAscending(sorted))
+        {
+            SortDistinct(sorted);
+        }
+
+        Elements = sorted;
     }
 
     public string Vm { get; }
@@ -22,4 +31,33 @@ public sealed record EdgeRuleSet
     public bool Equals(EdgeRuleSet? other) => other is not null && Vm == other.Vm && Elements.SequenceEqual(other.Elements);
 
     public override int GetHashCode() => HashCode.Combine(Vm, Elements.Count);
+
+    private static bool StrictlyAscending(List<EdgeElement> elements)
+    {
+        for (var i = 1; i < elements.Count; i++)
+        {
+            if (EdgeElementOrder.Instance.Compare(elements[i - 1], elements[i]) >= 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // The order tells equal elements, so duplicates end up side by side and go without hashing every element.
+    private static void SortDistinct(List<EdgeElement> elements)
+    {
+        elements.Sort(EdgeElementOrder.Instance);
+        var kept = 0;
+        for (var i = 0; i < elements.Count; i++)
+        {
+            if (kept == 0 || EdgeElementOrder.Instance.Compare(elements[kept - 1], elements[i]) != 0)
+            {
+                elements[kept++] = elements[i];
+            }
+        }
+
+        elements.RemoveRange(kept, elements.Count - kept);
+    }
 }

@@ -25,7 +25,34 @@ public sealed record EdgeRuleSetDiff
     {
         ArgumentNullException.ThrowIfNull(old);
         ArgumentNullException.ThrowIfNull(@new);
-        return new EdgeRuleSetDiff(@new.Vm, [.. old.Elements.Except(@new.Elements)], [.. @new.Elements.Except(old.Elements)]);
+
+        // Both sets are sorted in one total order, so one walk over both finds what changed: the cost is the length
+        // of the sets, and the memory that of the change, where hashing both sets cost memory for every element.
+        var before = old.Elements;
+        var after = @new.Elements;
+        List<EdgeElement>? removed = null;
+        List<EdgeElement>? added = null;
+        var i = 0;
+        var j = 0;
+        while (i < before.Count || j < after.Count)
+        {
+            var order = i == before.Count ? 1 : j == after.Count ? -1 : EdgeElementOrder.Instance.Compare(before[i], after[j]);
+            if (order < 0)
+            {
+                (removed ??= []).Add(before[i++]);
+            }
+            else if (order > 0)
+            {
+                (added ??= []).Add(after[j++]);
+            }
+            else
+            {
+                i++;
+                j++;
+            }
+        }
+
+        return new EdgeRuleSetDiff(@new.Vm, (IReadOnlyList<EdgeElement>?)removed ?? [], (IReadOnlyList<EdgeElement>?)added ?? []);
     }
 
     /// <summary>The rule set that results from applying this diff to <paramref name="old"/>, which must be the set it was computed from.</summary>

@@ -7,19 +7,24 @@ internal static class PortSpans
 {
     public static IReadOnlyList<PortRange> Union(IEnumerable<PortRange> ranges)
     {
-        var merged = new List<PortRange>();
-        foreach (var range in ranges.OrderBy(range => range.First))
+        // Merged in place in one list: this runs for every remote prefix of every service on each introspection.
+        var merged = new List<PortRange>(ranges);
+        merged.Sort(static (x, y) => x.First.CompareTo(y.First));
+        var kept = 0;
+        for (var i = 0; i < merged.Count; i++)
         {
-            if (merged.Count > 0 && range.First <= merged[^1].Last + 1)
+            var range = merged[i];
+            if (kept > 0 && range.First <= merged[kept - 1].Last + 1)
             {
-                merged[^1] = merged[^1] with { Last = Math.Max(merged[^1].Last, range.Last) };
+                merged[kept - 1] = merged[kept - 1] with { Last = Math.Max(merged[kept - 1].Last, range.Last) };
             }
             else
             {
-                merged.Add(range);
+                merged[kept++] = range;
             }
         }
 
+        merged.RemoveRange(kept, merged.Count - kept);
         return merged;
     }
 
@@ -30,8 +35,13 @@ internal static class PortSpans
         foreach (var range in minuend)
         {
             var next = (int)range.First;
-            foreach (var cut in subtrahend.Where(cut => cut.Last >= next && cut.First <= range.Last))
+            foreach (var cut in subtrahend)
             {
+                if (cut.Last < next || cut.First > range.Last)
+                {
+                    continue;
+                }
+
                 if (cut.First > next)
                 {
                     rest.Add(new PortRange((ushort)next, (ushort)(cut.First - 1)));

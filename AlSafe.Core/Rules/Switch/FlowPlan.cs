@@ -1,9 +1,9 @@
 namespace AlSafe.Core.Rules.Switch;
 
 /// <summary>
-/// Every flow one owner (a VM, or the bridge-wide base) should have on the switch, all under the owner's cookie, in a
-/// canonical order (table, priority descending, match text, action text) and without duplicates, so that the same
-/// grants always give the same plan and the same text.
+/// Every flow one owner (a VM, or the bridge-wide base) should have on the switch, all under the owner's cookie, in
+/// the canonical order of <see cref="FlowOrder"/> (table, priority descending, then match and actions field by field)
+/// and without duplicates, so that the same grants always give the same plan and the same text.
 /// </summary>
 public sealed record FlowPlan
 {
@@ -11,25 +11,42 @@ public sealed record FlowPlan
     {
         ArgumentNullException.ThrowIfNull(flows);
         Cookie = cookie;
-        var distinct = flows.Distinct().ToList();
-        if (distinct.Find(flow => flow.Cookie != cookie) is { } foreign)
+        var sorted = new List<Flow>(flows);
+        foreach (var flow in sorted)
         {
-            throw new ArgumentException($"flow {foreign} does not carry the plan's cookie 0x{cookie:x}", nameof(flows));
+            if (flow.Cookie != cookie)
+            {
+                throw new ArgumentException($"flow {flow} does not carry the plan's cookie 0x{cookie:x}", nameof(flows));
+            }
+
+            FlowOrder.CheckActions(flow);
         }
 
-        // Two flows with one key would overwrite each other on the switch: which one survives would depend on order.
-        if (distinct.GroupBy(flow => flow.Key).FirstOrDefault(group => group.Count() > 1) is { } clash)
+        sorted.Sort(FlowOrder.Instance);
+
+        // The order puts equal flows, and flows of one key, side by side: one pass drops the duplicates and finds
+        // the clashes without hashing every flow.
+        var kept = 0;
+        for (var i = 0; i < sorted.Count; i++)
         {
-            throw new ArgumentException($"flows with one table, priority and match but different actions: {string.Join(" / ", clash)}", nameof(flows));
+            var flow = sorted[i];
+            if (kept > 0 && FlowOrder.CompareKeys(sorted[kept - 1], flow) == 0)
+            {
+                // Two flows with one key would overwrite each other on the switch: which one survives would depend
+                // on order.
+                if (FlowOrder.CompareBeyondKeys(sorted[kept - 1], flow) != 0)
+                {
+                    throw new ArgumentException($"flows with one table, priority and match but different actions: {sorted[kept - 1]} / {flow}", nameof(flows));
+                }
+
+                continue;
+            }
+
+            sorted[kept++] = flow;
         }
 
-        Flows = [.. distinct
-            .Select(flow => (Flow: flow, Match: OfctlFormatter.Match(flow.Match), Actions: OfctlFormatter.Actions(flow.Actions)))
-            .OrderBy(entry => entry.Flow.Table)
-            .ThenByDescending(entry => entry.Flow.Priority)
-            .ThenBy(entry => entry.Match, StringComparer.Ordinal)
-            .ThenBy(entry => entry.Actions, StringComparer.Ordinal)
-            .Select(entry => entry.Flow)];
+        sorted.RemoveRange(kept, sorted.Count - kept);
+        Flows = sorted;
     }
 
     public ulong Cookie { get; }

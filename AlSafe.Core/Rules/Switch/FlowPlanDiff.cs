@@ -28,12 +28,40 @@ public sealed record FlowPlanDiff
     {
         ArgumentNullException.ThrowIfNull(old);
         ArgumentNullException.ThrowIfNull(@new);
-        var newKeys = @new.Flows.Select(flow => flow.Key).ToHashSet();
-        var oldFlows = old.Flows.ToHashSet();
-        return new FlowPlanDiff(
-            @new.Cookie,
-            [.. old.Flows.Where(flow => !newKeys.Contains(flow.Key))],
-            [.. @new.Flows.Where(flow => !oldFlows.Contains(flow))]);
+
+        // Both plans are sorted by one order that leads with the key, and a plan holds each key once, so one walk
+        // over both pairs every key with its flow in the other plan: the cost is the length of the plans, and the
+        // memory that of the change, where hashing both plans cost memory for every flow.
+        var before = old.Flows;
+        var after = @new.Flows;
+        List<Flow>? removed = null;
+        List<Flow>? added = null;
+        var i = 0;
+        var j = 0;
+        while (i < before.Count || j < after.Count)
+        {
+            var order = i == before.Count ? 1 : j == after.Count ? -1 : FlowOrder.CompareKeys(before[i], after[j]);
+            if (order < 0)
+            {
+                (removed ??= []).Add(before[i++]);
+            }
+            else if (order > 0)
+            {
+                (added ??= []).Add(after[j++]);
+            }
+            else
+            {
+                if (FlowOrder.CompareBeyondKeys(before[i], after[j]) != 0)
+                {
+                    (added ??= []).Add(after[j]);
+                }
+
+                i++;
+                j++;
+            }
+        }
+
+        return new FlowPlanDiff(@new.Cookie, (IReadOnlyList<Flow>?)removed ?? [], (IReadOnlyList<Flow>?)added ?? []);
     }
 
     /// <summary>The plan that results from applying this diff to <paramref name="old"/>, which must be the plan it was computed from.</summary>

@@ -130,6 +130,7 @@ public static class FlowPlanner
     private static IEnumerable<Flow> EgressFlows(VmPort vm, IEnumerable<OutboundGrant> grants)
     {
         var fromVm = new FlowMatch { InPort = vm.OfPort };
+        var commit = new FlowAction[] { new ConntrackAction(true, vm.Zone, null), ToDestination };
         foreach (var known in KnownConnections(fromVm))
         {
             yield return VmFlow(vm, FlowTable.Egress, FlowPriority.KnownConnection, known, ToDestination);
@@ -147,7 +148,7 @@ public static class FlowPlanner
                 TpSrc = MaskedPort.Exact(grant.LocalPort),
                 TpDst = MaskedPort.Exact(grant.RemotePort),
             };
-            yield return VmFlow(vm, FlowTable.Egress, FlowPriority.Grant, match, new ConntrackAction(true, vm.Zone, null), ToDestination);
+            yield return VmFlow(vm, FlowTable.Egress, FlowPriority.Grant, match, commit);
         }
 
         yield return VmFlow(vm, FlowTable.Egress, FlowPriority.VmDefault, fromVm);
@@ -190,6 +191,7 @@ public static class FlowPlanner
     {
         var inZone = new FlowMatch { CtZone = vm.Zone };
         var deliver = new OutputAction(vm.OfPort);
+        var commit = new FlowAction[] { new ConntrackAction(true, vm.Zone, null), deliver };
         foreach (var known in KnownConnections(inZone))
         {
             yield return VmFlow(vm, FlowTable.Ingress, FlowPriority.KnownConnection, known, deliver);
@@ -209,7 +211,7 @@ public static class FlowPlanner
             var remotePorts = grant.RemotePort.IsAny ? [null] : PortRangeMasks.Cover(grant.RemotePort).Select(port => (MaskedPort?)port);
             foreach (var remotePort in remotePorts)
             {
-                yield return VmFlow(vm, FlowTable.Ingress, FlowPriority.Grant, match with { TpSrc = remotePort }, new ConntrackAction(true, vm.Zone, null), deliver);
+                yield return VmFlow(vm, FlowTable.Ingress, FlowPriority.Grant, match with { TpSrc = remotePort }, commit);
             }
         }
 

@@ -42,8 +42,14 @@ internal static class MatchPrerequisites
         return match;
     }
 
-    private static void CheckPrefix(AddressPrefix? prefix, AddressFamily ipFamily, string what) =>
-        Require(prefix is not { } p || (!p.IsAny && p.Family == ipFamily), $"an {what} prefix needs the ether type of its own family");
+    // Every flow passes here: the message is made only for a match that is refused.
+    private static void CheckPrefix(AddressPrefix? prefix, AddressFamily ipFamily, string what)
+    {
+        if (prefix is { } p && (p.IsAny || p.Family != ipFamily))
+        {
+            Require(false, $"an {what} prefix needs the ether type of its own family");
+        }
+    }
 
     private static void Require(bool condition, string rule)
     {

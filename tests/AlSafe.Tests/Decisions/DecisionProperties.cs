@@ -9,48 +9,10 @@ namespace AlSafe.Tests.Decisions;
 public sealed class DecisionProperties
 {
     [Property(Arbitrary = new[] { typeof(ScenarioArbitraries) }, MaxTest = 300)]
-    public void NothingOutsideTheWhitelistIsEverAllowed(Scenario scenario)
-    {
-        var report = scenario.Decide();
-        var vm = scenario.Vm.Name;
-        bool Judged(GuestProcess process, GuestSocket socket) =>
-            report.Verdicts.Any(v => ReferenceEquals(v.Process, process) && ReferenceEquals(v.Socket, socket));
+    public void NothingOutsideTheWhitelistIsEverAllowed(Scenario scenario) => CheckAgainstTheReference(scenario);
 
-        foreach (var verdict in report.Verdicts)
-        {
-            var direction = ReferenceJudge.Direction(verdict.Process, verdict.Socket, Judged);
-            Assert.That(verdict.Direction, Is.EqualTo(direction), $"direction of {verdict.Socket}");
-            var matching = direction is { } d
-                ? scenario.Entries.Where(e => ReferenceJudge.Matches(e, vm, verdict.Process, verdict.Socket, d)).ToList()
-                : [];
-
-            if (verdict.Kind == VerdictKind.Allow)
-            {
-                Assert.That(verdict.Entry, Is.SameAs(matching.FirstOrDefault()), $"the first line matching {verdict.Socket}");
-                Assert.That(verdict.Reason, Is.EqualTo(verdict.Entry!.Location));
-                var granting = ReferenceJudge.Serves(verdict.Socket) ? matching : matching.Take(1);
-                Assert.That(verdict.GrantingEntries, Is.EqualTo(granting));
-                Assert.That(Holders(report, verdict.Socket.Inode), Is.All.EqualTo(VerdictKind.Allow), "every holder of an allowed socket is allowed");
-            }
-            else
-            {
-                Assert.That(verdict.Entry, Is.Null);
-                Assert.That(verdict.GrantingEntries, Is.Empty);
-                if (matching.Count > 0)
-                {
-                    Assert.That(verdict.Reason, Does.StartWith($"socket inode {verdict.Socket.Inode} is also held by pid"));
-                    Assert.That(
-                        Holders(report, verdict.Socket.Inode).Count(kind => kind != VerdictKind.Allow),
-                        Is.GreaterThan(1),
-                        "a socket with a matching line is blocked only for another holder that is not allowed");
-                }
-            }
-        }
-
-        var judged = scenario.Processes.Sum(p => p.Sockets.Count);
-        Assert.That(report.Verdicts.Count + report.Discarded.Count, Is.EqualTo(judged), "every socket is judged or discarded, once");
-        Assert.That(report.Discarded.Where(d => d.Process.IsKernelThread).Count(), Is.EqualTo(scenario.Processes.Where(p => p.IsKernelThread).Sum(p => p.Sockets.Count)));
-    }
+    [Property(Arbitrary = new[] { typeof(CrowdedScenarioArbitraries) }, MaxTest = 300)]
+    public void ManyLinesForOneServiceJudgeAsTheyDoOneByOne(Scenario scenario) => CheckAgainstTheReference(scenario);
 
     [Property(Arbitrary = new[] { typeof(ScenarioArbitraries) })]
     public void AnEmptyWhitelistAllowsNothingAndOpensNothing(Scenario scenario)
@@ -132,4 +94,48 @@ public sealed class DecisionProperties
         .. report.Verdicts.Where(v => v.Socket.Inode == inode).Select(v => v.Kind),
         .. report.Discarded.Where(d => d.Socket.Inode == inode).Select(_ => VerdictKind.Block),
     ];
+
+    /// <summary>Every verdict is the one the plain reference judge gives, line by line with no index.</summary>
+    private static void CheckAgainstTheReference(Scenario scenario)
+    {
+        var report = scenario.Decide();
+        var vm = scenario.Vm.Name;
+        bool Judged(GuestProcess process, GuestSocket socket) =>
+            report.Verdicts.Any(v => ReferenceEquals(v.Process, process) && ReferenceEquals(v.Socket, socket));
+
+        foreach (var verdict in report.Verdicts)
+        {
+            var direction = ReferenceJudge.Direction(verdict.Process, verdict.Socket, Judged);
+            Assert.That(verdict.Direction, Is.EqualTo(direction), $"direction of {verdict.Socket}");
+            var matching = direction is { } d
+                ? scenario.Entries.Where(e => ReferenceJudge.Matches(e, vm, verdict.Process, verdict.Socket, d)).ToList()
+                : [];
+
+            if (verdict.Kind == VerdictKind.Allow)
+            {
+                Assert.That(verdict.Entry, Is.SameAs(matching.FirstOrDefault()), $"the first line matching {verdict.Socket}");
+                Assert.That(verdict.Reason, Is.EqualTo(verdict.Entry!.Location));
+                var granting = ReferenceJudge.Serves(verdict.Socket) ? matching : matching.Take(1);
+                Assert.That(verdict.GrantingEntries, Is.EqualTo(granting));
+                Assert.That(Holders(report, verdict.Socket.Inode), Is.All.EqualTo(VerdictKind.Allow), "every holder of an allowed socket is allowed");
+            }
+            else
+            {
+                Assert.That(verdict.Entry, Is.Null);
+                Assert.That(verdict.GrantingEntries, Is.Empty);
+                if (matching.Count > 0)
+                {
+                    Assert.That(verdict.Reason, Does.StartWith($"socket inode {verdict.Socket.Inode} is also held by pid"));
+                    Assert.That(
+                        Holders(report, verdict.Socket.Inode).Count(kind => kind != VerdictKind.Allow),
+                        Is.GreaterThan(1),
+                        "a socket with a matching line is blocked only for another holder that is not allowed");
+                }
+            }
+        }
+
+        var judged = scenario.Processes.Sum(p => p.Sockets.Count);
+        Assert.That(report.Verdicts.Count + report.Discarded.Count, Is.EqualTo(judged), "every socket is judged or discarded, once");
+        Assert.That(report.Discarded.Where(d => d.Process.IsKernelThread).Count(), Is.EqualTo(scenario.Processes.Where(p => p.IsKernelThread).Sum(p => p.Sockets.Count)));
+    }
 }

@@ -52,7 +52,7 @@ public static class ScenarioArbitraries
         from entries in Gen.Choose(0, 16).SelectMany(count => Gen.CollectToArray(Enumerable.Range(1, count), line => Entry(line, processes)))
         select new Scenario(Vm, processes, shuffled, entries));
 
-    private static Gen<GuestProcess> Process(int index) =>
+    internal static Gen<GuestProcess> Process(int index) =>
         from comm in Gen.Elements(Comms)
         from exe in Gen.Elements(Executables)
         from uid in Gen.Elements(0u, 1000u)
@@ -109,7 +109,7 @@ public static class ScenarioArbitraries
         local.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any;
 
     /// <summary>A line drawn from the pools, or one written for a socket of the scenario, so that lines often match.</summary>
-    private static Gen<WhitelistEntry> Entry(int line, GuestProcess[] processes)
+    internal static Gen<WhitelistEntry> Entry(int line, GuestProcess[] processes)
     {
         var holders = processes.Where(p => p.Sockets.Count > 0).ToArray();
         return holders.Length == 0

@@ -11,14 +11,14 @@ namespace AlSafe.Tests.Rules.Switch;
 public sealed class FlowPlannerTests
 {
     private const string SampleFlows = """
+        cookie=0xa15a000000001234,table=0,priority=300,udp,in_port=5,dl_src=52:54:00:12:34:56,tp_src=68,tp_dst=67,actions=goto_table:2
         cookie=0xa15a000000001234,table=0,priority=300,arp,in_port=5,dl_src=52:54:00:12:34:56,arp_spa=192.0.2.10,arp_sha=52:54:00:12:34:56,actions=goto_table:2
+        cookie=0xa15a000000001234,table=0,priority=300,udp6,in_port=5,dl_src=52:54:00:12:34:56,tp_src=546,tp_dst=547,actions=goto_table:2
         cookie=0xa15a000000001234,table=0,priority=300,icmp6,in_port=5,dl_src=52:54:00:12:34:56,icmp_type=136,nd_target=2001:db8::10,actions=goto_table:2
-        cookie=0xa15a000000001234,table=0,priority=300,icmp6,in_port=5,dl_src=52:54:00:12:34:56,ipv6_src=2001:db8::10,icmp_type=133,actions=goto_table:2
-        cookie=0xa15a000000001234,table=0,priority=300,icmp6,in_port=5,dl_src=52:54:00:12:34:56,ipv6_src=2001:db8::10,icmp_type=135,actions=goto_table:2
         cookie=0xa15a000000001234,table=0,priority=300,icmp6,in_port=5,dl_src=52:54:00:12:34:56,ipv6_src=::,icmp_type=133,actions=goto_table:2
         cookie=0xa15a000000001234,table=0,priority=300,icmp6,in_port=5,dl_src=52:54:00:12:34:56,ipv6_src=::,icmp_type=135,actions=goto_table:2
-        cookie=0xa15a000000001234,table=0,priority=300,udp,in_port=5,dl_src=52:54:00:12:34:56,tp_src=68,tp_dst=67,actions=goto_table:2
-        cookie=0xa15a000000001234,table=0,priority=300,udp6,in_port=5,dl_src=52:54:00:12:34:56,tp_src=546,tp_dst=547,actions=goto_table:2
+        cookie=0xa15a000000001234,table=0,priority=300,icmp6,in_port=5,dl_src=52:54:00:12:34:56,ipv6_src=2001:db8::10,icmp_type=133,actions=goto_table:2
+        cookie=0xa15a000000001234,table=0,priority=300,icmp6,in_port=5,dl_src=52:54:00:12:34:56,ipv6_src=2001:db8::10,icmp_type=135,actions=goto_table:2
         cookie=0xa15a000000001234,table=0,priority=200,ip,in_port=5,dl_src=52:54:00:12:34:56,nw_src=192.0.2.10,actions=ct(table=1,zone=7)
         cookie=0xa15a000000001234,table=0,priority=200,ipv6,in_port=5,dl_src=52:54:00:12:34:56,ipv6_src=2001:db8::10,actions=ct(table=1,zone=7)
         cookie=0xa15a000000001234,table=0,priority=10,in_port=5,actions=drop
@@ -27,38 +27,38 @@ public sealed class FlowPlannerTests
         cookie=0xa15a000000001234,table=1,priority=200,ct_state=+new-inv+trk,tcp,in_port=5,nw_src=192.0.2.10,nw_dst=198.51.100.7,tp_src=40000,tp_dst=443,actions=ct(commit,zone=7),goto_table:2
         cookie=0xa15a000000001234,table=1,priority=200,ct_state=+new-inv+trk,udp6,in_port=5,ipv6_src=2001:db8::10,ipv6_dst=2001:db8::53,tp_src=40001,tp_dst=53,actions=ct(commit,zone=7),goto_table:2
         cookie=0xa15a000000001234,table=1,priority=10,in_port=5,actions=drop
+        cookie=0xa15a000000001234,table=2,priority=300,udp,dl_dst=52:54:00:12:34:56,tp_src=67,tp_dst=68,actions=output:5
         cookie=0xa15a000000001234,table=2,priority=300,arp,dl_dst=52:54:00:12:34:56,actions=output:5
+        cookie=0xa15a000000001234,table=2,priority=300,udp6,dl_dst=52:54:00:12:34:56,tp_src=547,tp_dst=546,actions=output:5
         cookie=0xa15a000000001234,table=2,priority=300,icmp6,dl_dst=52:54:00:12:34:56,icmp_type=134,actions=output:5
         cookie=0xa15a000000001234,table=2,priority=300,icmp6,dl_dst=52:54:00:12:34:56,icmp_type=135,actions=output:5
         cookie=0xa15a000000001234,table=2,priority=300,icmp6,dl_dst=52:54:00:12:34:56,icmp_type=136,actions=output:5
-        cookie=0xa15a000000001234,table=2,priority=300,udp,dl_dst=52:54:00:12:34:56,tp_src=67,tp_dst=68,actions=output:5
-        cookie=0xa15a000000001234,table=2,priority=300,udp6,dl_dst=52:54:00:12:34:56,tp_src=547,tp_dst=546,actions=output:5
         cookie=0xa15a000000001234,table=2,priority=200,ip,dl_dst=52:54:00:12:34:56,nw_dst=192.0.2.10,actions=ct(table=3,zone=7)
         cookie=0xa15a000000001234,table=2,priority=200,ipv6,dl_dst=52:54:00:12:34:56,ipv6_dst=2001:db8::10,actions=ct(table=3,zone=7)
         cookie=0xa15a000000001234,table=2,priority=10,dl_dst=52:54:00:12:34:56,actions=drop
         cookie=0xa15a000000001234,table=3,priority=300,ct_state=+est-inv+trk,ct_zone=7,actions=output:5
         cookie=0xa15a000000001234,table=3,priority=300,ct_state=+rel-inv+trk,ct_zone=7,actions=output:5
         cookie=0xa15a000000001234,table=3,priority=200,ct_state=+new-inv+trk,ct_zone=7,tcp,nw_dst=192.0.2.10,tp_dst=80,actions=ct(commit,zone=7),output:5
-        cookie=0xa15a000000001234,table=3,priority=200,ct_state=+new-inv+trk,ct_zone=7,tcp6,ipv6_src=2001:db8:1::/48,ipv6_dst=2001:db8::10,tp_dst=443,actions=ct(commit,zone=7),output:5
+        cookie=0xa15a000000001234,table=3,priority=200,ct_state=+new-inv+trk,ct_zone=7,udp,nw_src=10.0.0.0/8,nw_dst=192.0.2.10,tp_src=0x400/0xfc00,tp_dst=53,actions=ct(commit,zone=7),output:5
+        cookie=0xa15a000000001234,table=3,priority=200,ct_state=+new-inv+trk,ct_zone=7,udp,nw_src=10.0.0.0/8,nw_dst=192.0.2.10,tp_src=0x800/0xf800,tp_dst=53,actions=ct(commit,zone=7),output:5
         cookie=0xa15a000000001234,table=3,priority=200,ct_state=+new-inv+trk,ct_zone=7,udp,nw_src=10.0.0.0/8,nw_dst=192.0.2.10,tp_src=0x1000/0xf000,tp_dst=53,actions=ct(commit,zone=7),output:5
         cookie=0xa15a000000001234,table=3,priority=200,ct_state=+new-inv+trk,ct_zone=7,udp,nw_src=10.0.0.0/8,nw_dst=192.0.2.10,tp_src=0x2000/0xe000,tp_dst=53,actions=ct(commit,zone=7),output:5
-        cookie=0xa15a000000001234,table=3,priority=200,ct_state=+new-inv+trk,ct_zone=7,udp,nw_src=10.0.0.0/8,nw_dst=192.0.2.10,tp_src=0x400/0xfc00,tp_dst=53,actions=ct(commit,zone=7),output:5
         cookie=0xa15a000000001234,table=3,priority=200,ct_state=+new-inv+trk,ct_zone=7,udp,nw_src=10.0.0.0/8,nw_dst=192.0.2.10,tp_src=0x4000/0xc000,tp_dst=53,actions=ct(commit,zone=7),output:5
-        cookie=0xa15a000000001234,table=3,priority=200,ct_state=+new-inv+trk,ct_zone=7,udp,nw_src=10.0.0.0/8,nw_dst=192.0.2.10,tp_src=0x800/0xf800,tp_dst=53,actions=ct(commit,zone=7),output:5
         cookie=0xa15a000000001234,table=3,priority=200,ct_state=+new-inv+trk,ct_zone=7,udp,nw_src=10.0.0.0/8,nw_dst=192.0.2.10,tp_src=0x8000/0x8000,tp_dst=53,actions=ct(commit,zone=7),output:5
+        cookie=0xa15a000000001234,table=3,priority=200,ct_state=+new-inv+trk,ct_zone=7,tcp6,ipv6_src=2001:db8:1::/48,ipv6_dst=2001:db8::10,tp_dst=443,actions=ct(commit,zone=7),output:5
         cookie=0xa15a000000001234,table=3,priority=10,ct_zone=7,actions=drop
         """;
 
     private const string BaseFlows = """
         cookie=0xa15a000000000000,table=0,priority=0,actions=goto_table:2
         cookie=0xa15a000000000000,table=1,priority=0,actions=drop
+        cookie=0xa15a000000000000,table=2,priority=300,udp,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00,tp_src=67,tp_dst=68,actions=NORMAL
+        cookie=0xa15a000000000000,table=2,priority=300,udp,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00,tp_src=68,tp_dst=67,actions=NORMAL
+        cookie=0xa15a000000000000,table=2,priority=300,udp6,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00,tp_src=546,tp_dst=547,actions=NORMAL
         cookie=0xa15a000000000000,table=2,priority=300,icmp6,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00,icmp_type=133,actions=NORMAL
         cookie=0xa15a000000000000,table=2,priority=300,icmp6,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00,icmp_type=134,actions=NORMAL
         cookie=0xa15a000000000000,table=2,priority=300,icmp6,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00,icmp_type=135,actions=NORMAL
         cookie=0xa15a000000000000,table=2,priority=300,icmp6,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00,icmp_type=136,actions=NORMAL
-        cookie=0xa15a000000000000,table=2,priority=300,udp,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00,tp_src=67,tp_dst=68,actions=NORMAL
-        cookie=0xa15a000000000000,table=2,priority=300,udp,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00,tp_src=68,tp_dst=67,actions=NORMAL
-        cookie=0xa15a000000000000,table=2,priority=300,udp6,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00,tp_src=546,tp_dst=547,actions=NORMAL
         cookie=0xa15a000000000000,table=2,priority=100,ip,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00,actions=drop
         cookie=0xa15a000000000000,table=2,priority=100,ipv6,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00,actions=drop
         cookie=0xa15a000000000000,table=2,priority=0,actions=NORMAL
@@ -122,6 +122,18 @@ public sealed class FlowPlannerTests
         var grants = new GrantSet(SampleGrants.Vm with { Addresses = [mapped] }, [], []);
 
         Assert.That(() => FlowPlanner.Plan(grants), Throws.ArgumentException.With.Message.Contains("::ffff:"));
+    }
+
+    [Test]
+    public void APlanKeepsOneOfEqualFlowsAndRefusesTwoFlowsOfOneKeyWithOtherActions()
+    {
+        var cookie = SampleGrants.Vm.Cookie;
+        var drop = new Flow(FlowTable.Ingress, FlowPriority.VmDefault, cookie, new FlowMatch { CtZone = 7 }, []);
+        var output = new Flow(FlowTable.Ingress, FlowPriority.VmDefault, cookie, new FlowMatch { CtZone = 7 }, [new OutputAction(5)]);
+
+        Assert.That(new FlowPlan(cookie, [drop, drop with { }]).Flows, Is.EqualTo(new[] { drop }));
+        Assert.That(() => new FlowPlan(cookie, [drop, output]), Throws.ArgumentException.With.Message.Contains("different actions"));
+        Assert.That(() => new FlowPlan(RuleCookie.Base, [drop]), Throws.ArgumentException.With.Message.Contains("cookie"));
     }
 
     private static GrantSet Only(IPAddress address) => new(SampleGrants.Vm with { Addresses = [address] }, [], []);
