@@ -14,6 +14,7 @@ public static class CommandLine
           profile      build a kernel profile from a kernel package or image, or import a Volatility 3 symbol table
           whitelist    check tenant whitelists (whitelist check PATH)
           plan         show the verdicts, switch flows and edge elements for one VM's connection list
+          edge         install or repair AL-SAFE's table on the edge firewall host (edge init), show it (edge show)
           --version    print the version
         """;
 
@@ -35,6 +36,7 @@ public static class CommandLine
                 "profile" => ProfileCommand.Run(rest, Console.OpenStandardOutput(), Console.Error),
                 "whitelist" => WhitelistCommand.Run(rest, Console.Out, Console.Error),
                 "plan" => PlanCommand.Run(rest, Console.Out, Console.Error),
+                "edge" => await EdgeCommand.RunAsync(rest, Console.Out, Console.Error).ConfigureAwait(false),
                 _ => throw new UsageException($"unknown command '{args[0]}'\n{Usage}"),
             };
         }
