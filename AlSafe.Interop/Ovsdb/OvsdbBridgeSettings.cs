@@ -98,7 +98,9 @@ public static class OvsdbBridgeSettings
         return ConfigurationNumber(result[3], "next_cfg");
     }
 
-    private static async Task WaitAppliedAsync(OvsdbClient client, long target, TimeSpan applyTimeout, CancellationToken cancellationToken)
+    /// <summary>Polls cur_cfg until ovs-vswitchd has applied the configuration whose next_cfg was
+    /// <paramref name="target"/>.</summary>
+    internal static async Task WaitAppliedAsync(OvsdbClient client, long target, TimeSpan applyTimeout, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(applyTimeout);
@@ -123,7 +125,7 @@ public static class OvsdbBridgeSettings
         }
     }
 
-    private static long ConfigurationNumber(JsonElement selectResult, string column)
+    internal static long ConfigurationNumber(JsonElement selectResult, string column)
     {
         var rows = selectResult.GetProperty("rows");
         return rows.GetArrayLength() == 1 && OvsdbDataDecoder.DecodeDatum(rows[0].GetProperty(column)).GetOptionalInteger() is { } value

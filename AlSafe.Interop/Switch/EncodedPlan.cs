@@ -12,6 +12,7 @@ internal sealed class EncodedPlan
     {
         Plan = plan;
         Adds = adds;
+        Ports = [.. plan.Flows.Where(flow => flow.Table == FlowTable.Source).Select(flow => flow.Match.InPort).OfType<uint>().Distinct().Order()];
     }
 
     public FlowPlan Plan { get; }
@@ -20,6 +21,10 @@ internal sealed class EncodedPlan
     public IReadOnlyList<FlowMod> Adds { get; }
 
     public ulong Cookie => Plan.Cookie;
+
+    /// <summary>The switch ports the plan guards, in ascending order: the in_port of its table-0 flows, where the
+    /// planner matches the VM's port.</summary>
+    public IReadOnlyList<uint> Ports { get; }
 
     /// <exception cref="ArgumentException">A flow cannot be expressed in OpenFlow.</exception>
     public static EncodedPlan Of(FlowPlan plan) => new(plan, [.. plan.Flows.Select(FlowModMapper.ToFlowMod)]);

@@ -12,6 +12,11 @@ namespace AlSafe.Interop.Switch;
 /// apply-actions instruction, a goto-table (always last in the model) as its own instruction after it.</summary>
 internal static class InstructionMapper
 {
+    // NXM_OF_IN_PORT, the 16-bit in_port, in a set-field action: what ovs-ofctl sends for set_field:0->in_port and
+    // what the switch reports back. The 32-bit OXM_OF_IN_PORT cannot carry 0 (the switch refuses it as a bad set
+    // argument), so clearing in_port has only this form.
+    private static readonly OxmField ClearInPort = new(OxmClass.Nxm0, 0, [0, 0]);
+
     public static IReadOnlyList<OpenFlowInstruction> ToInstructions(IReadOnlyList<FlowAction> actions)
     {
         var applied = new List<OpenFlowAction>();
@@ -31,6 +36,9 @@ internal static class InstructionMapper
                     break;
                 case CoreOutput output:
                     applied.Add(new OfOutput(output.Port));
+                    break;
+                case ClearInPortAction:
+                    applied.Add(new SetFieldAction(ClearInPort));
                     break;
                 default:
                     throw new ArgumentException($"no OpenFlow form for {action}", nameof(actions));
@@ -108,6 +116,7 @@ internal static class InstructionMapper
         OfOutput { Port: OpenFlowPort.Normal } => NormalAction.Instance,
         // max_len only means something towards the controller, so it is not compared.
         OfOutput { Port: > 0 and <= OpenFlowPort.Max } output => new CoreOutput(output.Port),
+        SetFieldAction setField when setField.Field == ClearInPort => ClearInPortAction.Instance,
         OfConntrack { Flags: ConntrackFlags.None or ConntrackFlags.Commit, ZoneSource: 0, Alg: 0, Actions.Count: 0 } ct =>
             new CoreConntrack(ct.Flags == ConntrackFlags.Commit, ct.Zone,
                 ct.RecirculationTable == OfConntrack.NoRecirculation ? null : (FlowTable)ct.RecirculationTable),

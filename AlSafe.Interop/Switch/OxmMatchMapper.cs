@@ -26,6 +26,7 @@ internal static class OxmMatchMapper
     private const byte UdpSrcField = 15;
     private const byte UdpDstField = 16;
     private const byte ArpSpaField = 22;
+    private const byte ArpTpaField = 23;
     private const byte ArpShaField = 24;
     private const byte Ipv6SrcField = 26;
     private const byte Ipv6DstField = 27;
@@ -92,6 +93,11 @@ internal static class OxmMatchMapper
         if (match.ArpSpa is { } spa)
         {
             fields.Add(OxmField.ArpSpa(spa));
+        }
+
+        if (match.ArpTpa is { } tpa)
+        {
+            fields.Add(OxmField.ArpTpa(tpa));
         }
 
         if (match.ArpSha is { } sha)
@@ -184,6 +190,8 @@ internal static class OxmMatchMapper
                 return match with { NdTarget = new IPAddress(value) };
             case ArpSpaField when exact:
                 return match with { ArpSpa = new IPAddress(value) };
+            case ArpTpaField when exact:
+                return match with { ArpTpa = new IPAddress(value) };
             case ArpShaField when exact:
                 return match with { ArpSha = Mac(value) };
             default:

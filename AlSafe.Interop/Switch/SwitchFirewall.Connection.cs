@@ -71,6 +71,7 @@ public sealed partial class SwitchFirewall
             {
                 // Changing fail_mode flushes the table: it must happen before anything is installed.
                 await EnsureSecureAsync(ct).ConfigureAwait(false);
+                await ProtectPortsLockedAsync(_desired.Values, ct).ConfigureAwait(false);
                 Volatile.Write(ref _link, link);
                 await ResynchronizeLockedAsync(connection, ct).ConfigureAwait(false);
                 report = await ReconcileLockedAsync(connection, ct).ConfigureAwait(false);
@@ -132,7 +133,8 @@ public sealed partial class SwitchFirewall
         }
     }
 
-    /// <summary>The periodic round: fail_mode first (a change flushed the table: everything goes back), then the table.</summary>
+    /// <summary>The periodic round: fail_mode first (a change flushed the table: everything goes back), the ports'
+    /// protection, then the table.</summary>
     private async Task MaintainAsync(CancellationToken stop)
     {
         var resynchronised = false;
@@ -144,7 +146,9 @@ public sealed partial class SwitchFirewall
                 return;
             }
 
-            if (await EnsureSecureAsync(stop).ConfigureAwait(false))
+            var flushed = await EnsureSecureAsync(stop).ConfigureAwait(false);
+            await ProtectPortsLockedAsync(_desired.Values, stop).ConfigureAwait(false);
+            if (flushed)
             {
                 await ResynchronizeLockedAsync(connection, stop).ConfigureAwait(false);
                 resynchronised = true;

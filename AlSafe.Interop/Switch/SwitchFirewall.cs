@@ -13,7 +13,9 @@ namespace AlSafe.Interop.Switch;
 /// leaves the table as it was. Changes, reconciliations and resynchronisations are serialised. When the connection
 /// is lost (ovs-vswitchd restarted: its table comes back empty) the firewall reconnects with backoff, makes the bridge
 /// fail_mode=secure if it has the database, installs the base plan and every VM's plan in one bundle, and reads the
-/// table back. Flows under cookies outside <see cref="RuleCookie"/>'s namespace are never touched.
+/// table back. Flows under cookies outside <see cref="RuleCookie"/>'s namespace are never touched. With the database,
+/// every VM port a plan guards is also marked protected there before its flows go in, so that NORMAL, where a VM's
+/// egress ends, never forwards or floods between two protected VMs' ports.
 /// </remarks>
 public sealed partial class SwitchFirewall : IAsyncDisposable
 {
@@ -27,6 +29,10 @@ public sealed partial class SwitchFirewall : IAsyncDisposable
     private readonly Dictionary<ulong, EncodedPlan> _desired = [];
     private readonly Dictionary<ulong, EncodedPlan> _onSwitch = [];
     private readonly Dictionary<ulong, EncodedPlan> _lastAccepted = [];
+
+    // Guarded by _gate: per ofport of a desired plan, the Port row marked protected in the switch's database, null when
+    // no interface had the ofport at the last look; an ofport no desired plan guards any more is unmarked and forgotten.
+    private readonly Dictionary<uint, Guid?> _portRows = [];
 
     private SwitchLink? _link;
     private Task _supervisor = Task.CompletedTask;
@@ -72,7 +78,8 @@ public sealed partial class SwitchFirewall : IAsyncDisposable
     /// <summary>
     /// Makes <paramref name="plan"/> the desired state of its VM (its cookie) and pushes it in one atomic bundle: only
     /// the difference (strict deletes under the exact cookie, adds) when the switch is known to hold the previous plan,
-    /// otherwise a delete of everything under the cookie followed by every flow.
+    /// otherwise a delete of everything under the cookie followed by every flow. With the database, the VM's port is
+    /// first marked protected there (looked up every time: a re-created port is a new, unmarked row).
     /// </summary>
     /// <remarks>
     /// A VM port that is known but not introspected yet must get <c>FlowPlanner.Plan</c> of an empty grant set
@@ -96,6 +103,7 @@ public sealed partial class SwitchFirewall : IAsyncDisposable
         {
             _desired[plan.Cookie] = encoded;
             var connection = RequireConnection($"install the plan of VM cookie 0x{plan.Cookie:x}");
+            await ProtectPortsLockedAsync([encoded], ct).ConfigureAwait(false);
             if (_onSwitch.TryGetValue(plan.Cookie, out var previous))
             {
                 var diff = FlowPlanDiff.Compute(previous.Plan, plan);
@@ -120,7 +128,8 @@ public sealed partial class SwitchFirewall : IAsyncDisposable
         }
     }
 
-    /// <summary>The VM is gone (deleted, or migrated away): every flow under its cookie is deleted, atomically.</summary>
+    /// <summary>The VM is gone (deleted, or migrated away): every flow under its cookie is deleted, atomically; then,
+    /// with the database, its port is unmarked if it is still there and no other desired plan guards it.</summary>
     /// <exception cref="OpenFlowException">Not connected or the connection ended; the VM is no longer desired, so the
     /// resynchronisation after the reconnection leaves its flows out.</exception>
     public async Task RemoveAsync(ulong cookie, CancellationToken ct)
@@ -132,6 +141,7 @@ public sealed partial class SwitchFirewall : IAsyncDisposable
             _desired.Remove(cookie);
             var connection = RequireConnection($"remove the flows of VM cookie 0x{cookie:x}");
             await CommitAsync(connection, cookie, null, [FlowMod.DeleteByCookie(cookie)], "removed", ct).ConfigureAwait(false);
+            await ProtectPortsLockedAsync([], ct).ConfigureAwait(false);
         }
         finally
         {
@@ -142,7 +152,8 @@ public sealed partial class SwitchFirewall : IAsyncDisposable
     /// <summary>
     /// Reads the whole table back and repairs it owner by owner (one bundle each): flows of a desired plan that are
     /// missing are added, flows under an AL-SAFE cookie that no desired plan has are deleted (all of them for a cookie
-    /// no longer protected). Flows under other cookies are counted, never touched.
+    /// no longer protected). Flows under other cookies are counted, never touched. With the database, every desired
+    /// plan's port is marked protected again first (ports may have been re-created).
     /// </summary>
     /// <exception cref="OpenFlowException">Not connected, or the connection ended.</exception>
     public async Task<ReconcileReport> ReconcileAsync(CancellationToken ct)
@@ -150,7 +161,9 @@ public sealed partial class SwitchFirewall : IAsyncDisposable
         await _gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            return await ReconcileLockedAsync(RequireConnection("reconcile"), ct).ConfigureAwait(false);
+            var connection = RequireConnection("reconcile");
+            await ProtectPortsLockedAsync(_desired.Values, ct).ConfigureAwait(false);
+            return await ReconcileLockedAsync(connection, ct).ConfigureAwait(false);
         }
         finally
         {
@@ -159,7 +172,7 @@ public sealed partial class SwitchFirewall : IAsyncDisposable
     }
 
     /// <summary>Replaces every AL-SAFE flow with the base plan and every desired plan in one bundle, as after a
-    /// reconnection, and reads the table back.</summary>
+    /// reconnection, and reads the table back; with the database, every desired plan's port is marked protected first.</summary>
     /// <exception cref="OpenFlowException">Not connected, the connection ended, or the switch refused the base plan.</exception>
     public async Task ResynchronizeAsync(CancellationToken ct)
     {
@@ -167,6 +180,7 @@ public sealed partial class SwitchFirewall : IAsyncDisposable
         try
         {
             var connection = RequireConnection("resynchronise");
+            await ProtectPortsLockedAsync(_desired.Values, ct).ConfigureAwait(false);
             await ResynchronizeLockedAsync(connection, ct).ConfigureAwait(false);
             await ReconcileLockedAsync(connection, ct).ConfigureAwait(false);
         }

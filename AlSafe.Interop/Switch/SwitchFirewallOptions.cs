@@ -29,10 +29,12 @@ public sealed record SwitchFirewallOptions
     public TimeSpan ReconcileInterval { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The switch's database. When set, the bridge is made fail_mode=secure before any flow is installed,
-    /// on every (re)connection and before every periodic reconciliation.</summary>
+    /// on every (re)connection and before every periodic reconciliation, and every VM port a plan guards is marked
+    /// protected (Port.protected) before its flows are installed and again at each of those times.</summary>
     public OvsdbEndpoint? OvsdbEndpoint { get; init; }
 
-    /// <summary>Told one line per decision (a resynchronisation, a repair, a fail_mode change) and per error.</summary>
+    /// <summary>Told one line per decision (a resynchronisation, a repair, a fail_mode or port protection change) and per
+    /// error.</summary>
     public Action<string>? Log { get; init; }
 
     internal void Validate()

@@ -30,6 +30,9 @@ public sealed record FlowMatch
 
     public IPAddress? ArpSpa { get; init; }
 
+    /// <summary>The ARP target protocol address: the IPv4 address a request asks about.</summary>
+    public IPAddress? ArpTpa { get; init; }
+
     public MacAddress? ArpSha { get; init; }
 
     public Icmpv6Type? Icmpv6Type { get; init; }

@@ -7,8 +7,8 @@ namespace AlSafe.Core.Rules.Switch;
 /// <summary>
 /// The canonical order of flows: table, priority descending (the order in which a packet meets them), the match
 /// field by field (ct_state, ct_zone, ether type, IP protocol, in_port, Ethernet source and destination, IP source
-/// and destination, ARP sender, ICMPv6 type, ND target, transport source and destination; a wildcarded field before
-/// any value, values numerically), then the actions and the cookie. Two flows compare equal exactly when they are equal, so sorting gives one sequence whatever order the
+/// and destination, ARP sender address, ARP target address, ARP sender MAC, ICMPv6 type, ND target, transport source
+/// and destination; a wildcarded field before any value, values numerically), then the actions and the cookie. Two flows compare equal exactly when they are equal, so sorting gives one sequence whatever order the
 /// flows came in; and since the key (table, priority, match) leads, flows of one key are neighbours, which lets a
 /// plan find key clashes and two plans be diffed in one walk. Values are compared, not text: rendering every flow to
 /// sort it cost about a microsecond and a few kilobytes per flow.
@@ -73,6 +73,7 @@ internal sealed class FlowOrder : IComparer<Flow>
         order = order != 0 ? order : Compare(x.IpSrc, y.IpSrc);
         order = order != 0 ? order : Compare(x.IpDst, y.IpDst);
         order = order != 0 ? order : Compare(x.ArpSpa, y.ArpSpa);
+        order = order != 0 ? order : Compare(x.ArpTpa, y.ArpTpa);
         order = order != 0 ? order : Compare(x.ArpSha?.Value, y.ArpSha?.Value);
         order = order != 0 ? order : Compare((byte?)x.Icmpv6Type, (byte?)y.Icmpv6Type);
         order = order != 0 ? order : Compare(x.NdTarget, y.NdTarget);
@@ -124,7 +125,7 @@ internal sealed class FlowOrder : IComparer<Flow>
             case (OutputAction a, OutputAction b):
                 return a.Port.CompareTo(b.Port);
             default:
-                // NORMAL has no fields: all of them are equal.
+                // NORMAL and clearing in_port have no fields: all of each are equal.
                 return 0;
         }
     }
@@ -136,6 +137,7 @@ internal sealed class FlowOrder : IComparer<Flow>
         GotoTableAction => 1,
         NormalAction => 2,
         OutputAction => 3,
+        ClearInPortAction => 4,
         _ => throw new ArgumentException($"no canonical order for the action {action}", nameof(action)),
     };
 

@@ -17,9 +17,11 @@ namespace AlSafe.Core.Rules.Switch;
 /// <item><term>0 Source</term><description>
 /// From a protected VM's port only what carries its own MAC passes: ARP with its MAC and IPv4 addresses, neighbour
 /// solicitations and router solicitations from its IPv6 addresses or from :: (duplicate address detection), neighbour
-/// advertisements for its own addresses only, DHCP client messages; these continue in table 2 so that a unicast to
-/// another protected VM is still judged by that VM. IP from its own addresses enters its zone and table 1. Anything
-/// else from the port is dropped; frames from unprotected ports go to table 2.
+/// advertisements for its own addresses only, DHCP client messages from its own addresses (IPv4 also from 0.0.0.0,
+/// before it has one); these continue in table 2 so that a unicast to another protected VM is still judged by that VM.
+/// IP from its own addresses enters its zone and table 1. Anything else from the port is dropped. Broadcast ARP
+/// requests and neighbour solicitations from unprotected ports go to NORMAL, which floods them to protected ports
+/// too; all other frames from unprotected ports go to table 2.
 /// </description></item>
 /// <item><term>1 Egress</term><description>
 /// Known connections (established or related, not invalid) of the VM's zone, and the first packet of an outbound
@@ -28,9 +30,11 @@ namespace AlSafe.Core.Rules.Switch;
 /// </description></item>
 /// <item><term>2 Destination</term><description>
 /// Unicast to a protected VM's MAC: ARP, neighbour discovery and DHCP replies are delivered to its port; IP to one of
-/// its own addresses enters its zone and table 3; the rest is dropped. Broadcast and multicast IP is dropped
-/// bridge-wide except address configuration, because NORMAL would hand it to every port and so past every VM's
-/// ingress check. Everything else is switched by NORMAL.
+/// its own addresses enters its zone and table 3; the rest is dropped. A broadcast ARP request or a neighbour
+/// solicitation for one of its addresses (from a protected port: see table 0) is switched by NORMAL, which hands it
+/// to unprotected ports only, and delivered to its port; one the VM sent itself only goes to NORMAL. Broadcast and
+/// multicast IP is dropped bridge-wide except address configuration, because NORMAL would hand it to every port and
+/// so past every VM's ingress check. Everything else is switched by NORMAL.
 /// </description></item>
 /// <item><term>3 Ingress</term><description>
 /// Known connections of the VM's zone, and the first packet of an inbound grant (the remote port range as masked
@@ -38,6 +42,9 @@ namespace AlSafe.Core.Rules.Switch;
 /// is never flooded. Everything else is dropped.
 /// </description></item>
 /// </list>
+/// Every VM port is a protected port, so that NORMAL never floods one protected VM's frames to another. Open vSwitch
+/// then also drops an explicit output between two protected ports, so each delivery to a VM's port clears in_port
+/// first (<see cref="ClearInPortAction"/>); a frame the VM sent itself is never delivered back to it.
 /// ICMP passes only as conntrack's related traffic (errors about a known connection): grants name sockets, and a
 /// socket is TCP or UDP. A VM's IPv6 link-local address is not derived from its MAC (guests may use stable-privacy
 /// addresses): it must be among the port's addresses, like any other address the VM may send from.
@@ -51,6 +58,10 @@ public static class FlowPlanner
     private const uint LastPhysicalPort = 0xffffff00;
 
     private static readonly GotoTableAction ToDestination = new(FlowTable.Destination);
+    private static readonly MaskedMac Broadcast = MaskedMac.Exact(new MacAddress(0xffff_ffff_ffff));
+
+    // 33:33:ff:00:00:00/ff:ff:ff:00:00:00, the Ethernet addresses of IPv6 solicited-node multicast groups (RFC 2464).
+    private static readonly MaskedMac SolicitedNode = new(new MacAddress(0x3333_ff00_0000), new MacAddress(0xffff_ff00_0000));
 
     /// <summary>The bridge-wide flows, under <see cref="RuleCookie.Base"/>: table misses and group-addressed traffic.</summary>
     public static FlowPlan BasePlan()
@@ -60,6 +71,8 @@ public static class FlowPlanner
         var flows = new List<Flow>
         {
             BaseFlow(FlowTable.Source, FlowPriority.TableMiss, new FlowMatch(), ToDestination),
+            BaseFlow(FlowTable.Source, FlowPriority.UnprotectedSolicitation, new FlowMatch { EthType = EtherType.Arp, EthDst = Broadcast }, normal),
+            BaseFlow(FlowTable.Source, FlowPriority.UnprotectedSolicitation, Icmpv6(new FlowMatch { EthDst = SolicitedNode }, Icmpv6Type.NeighborSolicitation), normal),
             BaseFlow(FlowTable.Egress, FlowPriority.TableMiss, new FlowMatch()),
             BaseFlow(FlowTable.Destination, FlowPriority.TableMiss, new FlowMatch(), normal),
             BaseFlow(FlowTable.Ingress, FlowPriority.TableMiss, new FlowMatch()),
@@ -96,9 +109,11 @@ public static class FlowPlanner
         var v6 = own.Where(address => address.AddressFamily == AddressFamily.InterNetworkV6).ToList();
         var config = new List<FlowMatch>();
         config.AddRange(v4.Select(address => fromVm with { EthType = EtherType.Arp, ArpSpa = address, ArpSha = vm.Mac }));
+        // A client without a lease sends from 0.0.0.0; one renewing sends from its address, to a server's unicast too.
         if (v4.Count > 0)
         {
-            config.Add(Udp(fromVm, EtherType.Ipv4, DhcpClient, DhcpServer));
+            config.AddRange(v4.Prepend(IPAddress.Any).Select(source =>
+                Udp(fromVm, EtherType.Ipv4, DhcpClient, DhcpServer) with { IpSrc = AddressPrefix.Host(source) }));
         }
 
         if (v6.Count > 0)
@@ -110,7 +125,10 @@ public static class FlowPlanner
             }
 
             config.AddRange(v6.Select(address => Icmpv6(fromVm, Icmpv6Type.NeighborAdvertisement) with { NdTarget = address }));
-            config.Add(Udp(fromVm, EtherType.Ipv6, Dhcpv6Client, Dhcpv6Server));
+            // DHCPv6 clients always send from an address of theirs (the link-local one at first, RFC 8415), and to a
+            // server's unicast address when the server allows it.
+            config.AddRange(v6.Select(source =>
+                Udp(fromVm, EtherType.Ipv6, Dhcpv6Client, Dhcpv6Server) with { IpSrc = AddressPrefix.Host(source) }));
         }
 
         foreach (var match in config)
@@ -157,7 +175,7 @@ public static class FlowPlanner
     private static IEnumerable<Flow> DestinationFlows(VmPort vm, IReadOnlyList<IPAddress> own)
     {
         var toVm = new FlowMatch { EthDst = MaskedMac.Exact(vm.Mac) };
-        var deliver = new OutputAction(vm.OfPort);
+        var deliver = Deliver(vm);
         var config = new List<FlowMatch>();
         if (own.Any(address => address.AddressFamily == AddressFamily.InterNetwork))
         {
@@ -178,6 +196,17 @@ public static class FlowPlanner
             yield return VmFlow(vm, FlowTable.Destination, FlowPriority.AddressConfiguration, match, deliver);
         }
 
+        // NORMAL comes first: it still sees the sender's in_port, so it floods to unprotected ports only.
+        var normal = new FlowAction[] { NormalAction.Instance };
+        FlowAction[] normalAndDeliver = [NormalAction.Instance, .. deliver];
+        foreach (var solicitation in Solicitations(own))
+        {
+            yield return VmFlow(vm, FlowTable.Destination, FlowPriority.FromItself, solicitation with { InPort = vm.OfPort }, normal);
+            yield return VmFlow(vm, FlowTable.Destination, FlowPriority.Solicitation, solicitation, normalAndDeliver);
+        }
+
+        yield return VmFlow(vm, FlowTable.Destination, FlowPriority.FromItself, toVm with { InPort = vm.OfPort });
+
         foreach (var address in own)
         {
             var match = toVm with { EthType = EtherTypeOf(address), IpDst = AddressPrefix.Host(address) };
@@ -190,8 +219,8 @@ public static class FlowPlanner
     private static IEnumerable<Flow> IngressFlows(VmPort vm, IEnumerable<InboundGrant> grants)
     {
         var inZone = new FlowMatch { CtZone = vm.Zone };
-        var deliver = new OutputAction(vm.OfPort);
-        var commit = new FlowAction[] { new ConntrackAction(true, vm.Zone, null), deliver };
+        var deliver = Deliver(vm);
+        FlowAction[] commit = [new ConntrackAction(true, vm.Zone, null), .. deliver];
         foreach (var known in KnownConnections(inZone))
         {
             yield return VmFlow(vm, FlowTable.Ingress, FlowPriority.KnownConnection, known, deliver);
@@ -217,6 +246,20 @@ public static class FlowPlanner
 
         yield return VmFlow(vm, FlowTable.Ingress, FlowPriority.VmDefault, inZone);
     }
+
+    private static IEnumerable<FlowMatch> Solicitations(IReadOnlyList<IPAddress> own) => own.Select(address =>
+        address.AddressFamily == AddressFamily.InterNetwork
+            ? new FlowMatch { EthType = EtherType.Arp, EthDst = Broadcast, ArpTpa = address }
+            : Icmpv6(new FlowMatch { EthDst = SolicitedNodeOf(address) }, Icmpv6Type.NeighborSolicitation) with { NdTarget = address });
+
+    private static MaskedMac SolicitedNodeOf(IPAddress address)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        address.TryWriteBytes(bytes, out _);
+        return MaskedMac.Exact(new MacAddress(SolicitedNode.Value.Value | ((ulong)bytes[13] << 16) | ((ulong)bytes[14] << 8) | bytes[15]));
+    }
+
+    private static FlowAction[] Deliver(VmPort vm) => [ClearInPortAction.Instance, new OutputAction(vm.OfPort)];
 
     private static IEnumerable<FlowMatch> KnownConnections(FlowMatch owner) =>
     [

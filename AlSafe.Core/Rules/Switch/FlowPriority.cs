@@ -6,6 +6,21 @@ namespace AlSafe.Core.Rules.Switch;
 /// </summary>
 public static class FlowPriority
 {
+    /// <summary>
+    /// Frames from a VM's own port in table 2: to its own MAC they are dropped, and its broadcast ARP requests and
+    /// neighbour solicitations for its own addresses (gratuitous ARP, duplicate address detection) are switched by
+    /// NORMAL alone. A delivery clears in_port, which lifts the switch's refusal to output a frame to the port it came
+    /// from, so these win over every delivery of the VM's flows.
+    /// </summary>
+    public const ushort FromItself = 410;
+
+    /// <summary>
+    /// A broadcast ARP request or neighbour solicitation for a protected VM's address: NORMAL no longer floods it to
+    /// the VM's protected port when it comes from another protected port, so it is delivered explicitly; above the
+    /// bridge-wide <see cref="AddressConfiguration"/> flows it overlaps.
+    /// </summary>
+    public const ushort Solicitation = 400;
+
     /// <summary>ARP, neighbour discovery and DHCP, which must win over the own-address flows they overlap.</summary>
     public const ushort AddressConfiguration = 300;
 
@@ -23,6 +38,13 @@ public static class FlowPriority
 
     /// <summary>Whatever a VM's own flows did not allow: dropped.</summary>
     public const ushort VmDefault = 10;
+
+    /// <summary>
+    /// Bridge-wide, below every VM's <see cref="VmDefault"/> so only frames from unprotected ports reach it: broadcast
+    /// ARP requests and neighbour solicitations go to NORMAL at once, which floods them to protected ports too; in
+    /// table 2 a <see cref="Solicitation"/> flow would deliver them to their VM a second time.
+    /// </summary>
+    public const ushort UnprotectedSolicitation = 5;
 
     /// <summary>Bridge-wide: what happens to packets no other flow of the table matched.</summary>
     public const ushort TableMiss = 0;

@@ -34,6 +34,7 @@ internal static class MatchPrerequisites
         var arp = match.EthType == EtherType.Arp;
         Require(match.ArpSha is null || arp, "an ARP sender hardware address needs the ARP ether type");
         Require(match.ArpSpa is null || (arp && match.ArpSpa.AddressFamily == AddressFamily.InterNetwork), "an ARP sender address needs ARP and IPv4");
+        Require(match.ArpTpa is null || (arp && match.ArpTpa.AddressFamily == AddressFamily.InterNetwork), "an ARP target address needs ARP and IPv4");
         Require(match.Icmpv6Type is null || match.IpProto == IpProtocol.Icmpv6, "an ICMPv6 type needs ICMPv6");
         Require(
             match.NdTarget is null || (match.Icmpv6Type is Switch.Icmpv6Type.NeighborSolicitation or Switch.Icmpv6Type.NeighborAdvertisement

@@ -74,6 +74,7 @@ public static class OfctlFormatter
         Add(fields, ipv6 ? "ipv6_src" : "nw_src", match.IpSrc.HasValue ? Prefix(match.IpSrc.Value) : null);
         Add(fields, ipv6 ? "ipv6_dst" : "nw_dst", match.IpDst.HasValue ? Prefix(match.IpDst.Value) : null);
         Add(fields, "arp_spa", match.ArpSpa);
+        Add(fields, "arp_tpa", match.ArpTpa);
         Add(fields, "arp_sha", match.ArpSha);
         Add(fields, "icmp_type", (byte?)match.Icmpv6Type);
         Add(fields, "nd_target", match.NdTarget);
@@ -107,6 +108,7 @@ public static class OfctlFormatter
         ConntrackAction ct => Conntrack(ct),
         GotoTableAction go => string.Create(CultureInfo.InvariantCulture, $"goto_table:{(byte)go.Table}"),
         NormalAction => "NORMAL",
+        ClearInPortAction => "set_field:0->in_port",
         OutputAction output => string.Create(CultureInfo.InvariantCulture, $"output:{output.Port}"),
         _ => throw new ArgumentException($"no ovs-ofctl form for {action}", nameof(action)),
     };

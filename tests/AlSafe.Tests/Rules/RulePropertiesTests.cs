@@ -87,7 +87,9 @@ public sealed class RulePropertiesTests
         var vm = grants.Vm;
         var source = FlowPlanner.Plan(grants).Flows.Where(flow => flow.Table == FlowTable.Source).ToList();
         var passing = source.Where(flow => flow.Actions.Count > 0).ToList();
-        var ownSources = vm.Addresses.Select(AddressPrefix.Host).Append(AddressPrefix.Host(IPAddress.IPv6Any)).ToHashSet();
+        // The unspecified addresses: duplicate address detection and a DHCP client without a lease send from them.
+        var ownSources = vm.Addresses.Select(AddressPrefix.Host)
+            .Append(AddressPrefix.Host(IPAddress.IPv6Any)).Append(AddressPrefix.Host(IPAddress.Any)).ToHashSet();
 
         var allChecked = passing.All(flow =>
             flow.Match.InPort == vm.OfPort && flow.Match.EthSrc == vm.Mac

@@ -33,7 +33,7 @@ public sealed class FlowModMapperTests
         {
             foreach (var (before, after) in new[]
             {
-                ("in_port", "eth_type"), ("eth_type", "ip_proto"), ("eth_type", "ipv4_src"), ("eth_type", "ipv6_dst"), ("eth_type", "arp_spa"),
+                ("in_port", "eth_type"), ("eth_type", "ip_proto"), ("eth_type", "ipv4_src"), ("eth_type", "ipv6_dst"), ("eth_type", "arp_spa"), ("eth_type", "arp_tpa"),
                 ("ip_proto", "tcp_dst"), ("ip_proto", "udp_src"), ("ip_proto", "icmpv6_type"), ("icmpv6_type", "ipv6_nd_target"),
             })
             {
@@ -58,10 +58,23 @@ public sealed class FlowModMapperTests
                 OxmField.Ipv4Dst(SampleGrants.V4), OxmField.UdpSrc(1024, 0xfc00), OxmField.UdpDst(53),
                 OxmField.CtState(CtStateFlags.Tracked | CtStateFlags.New, CtStateFlags.Invalid), OxmField.CtZone(7),
             ]),
-            Instructions = [new ApplyActionsInstruction([new OfConntrack { Flags = ConntrackFlags.Commit, Zone = 7 }, new OfOutput(5)])],
+            // set_field:0->in_port goes out as ovs-ofctl sends it: NXM_OF_IN_PORT (class 0, field 0, 16 bits) in a set-field.
+            Instructions = [new ApplyActionsInstruction([
+                new OfConntrack { Flags = ConntrackFlags.Commit, Zone = 7 }, new SetFieldAction(new OxmField(OxmClass.Nxm0, 0, [0, 0])), new OfOutput(5)])],
         };
 
         Assert.That(FlowModMapper.ToFlowMod(IngressGrant), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void Only_clearing_in_port_is_a_set_field_the_model_has()
+    {
+        var flowMod = FlowModMapper.ToFlowMod(IngressGrant);
+        var setPort = flowMod with { Instructions = [new ApplyActionsInstruction([new SetFieldAction(new OxmField(OxmClass.Nxm0, 0, [0, 6])), new OfOutput(5)])] };
+        var setOxmPort = flowMod with { Instructions = [new ApplyActionsInstruction([new SetFieldAction(OxmField.InPort(0)), new OfOutput(5)])] };
+
+        Assert.That(FlowModMapper.TryToFlow(setPort, out _), Is.False, "in_port set to a port");
+        Assert.That(FlowModMapper.TryToFlow(setOxmPort, out _), Is.False, "the 32-bit OXM in_port, which the switch refuses to set to 0");
     }
 
     [Test]

@@ -49,7 +49,7 @@ public sealed class FlowPlanDiffTests
             Is.EqualTo(new[]
             {
                 "delete_strict cookie=0xa15a000000001234/-1,table=3,priority=200,ct_state=+new-inv+trk,ct_zone=7,tcp,nw_dst=192.0.2.10,tp_dst=80",
-                "add cookie=0xa15a000000001234,table=3,priority=200,ct_state=+new-inv+trk,ct_zone=7,tcp,nw_src=203.0.113.0/24,nw_dst=192.0.2.10,tp_dst=22,actions=ct(commit,zone=7),output:5",
+                "add cookie=0xa15a000000001234,table=3,priority=200,ct_state=+new-inv+trk,ct_zone=7,tcp,nw_src=203.0.113.0/24,nw_dst=192.0.2.10,tp_dst=22,actions=ct(commit,zone=7),set_field:0->in_port,output:5",
             }));
     }
 

@@ -11,9 +11,10 @@ namespace AlSafe.Tests.Rules.Switch;
 public sealed class FlowPlannerTests
 {
     private const string SampleFlows = """
-        cookie=0xa15a000000001234,table=0,priority=300,udp,in_port=5,dl_src=52:54:00:12:34:56,tp_src=68,tp_dst=67,actions=goto_table:2
+        cookie=0xa15a000000001234,table=0,priority=300,udp,in_port=5,dl_src=52:54:00:12:34:56,nw_src=0.0.0.0,tp_src=68,tp_dst=67,actions=goto_table:2
+        cookie=0xa15a000000001234,table=0,priority=300,udp,in_port=5,dl_src=52:54:00:12:34:56,nw_src=192.0.2.10,tp_src=68,tp_dst=67,actions=goto_table:2
         cookie=0xa15a000000001234,table=0,priority=300,arp,in_port=5,dl_src=52:54:00:12:34:56,arp_spa=192.0.2.10,arp_sha=52:54:00:12:34:56,actions=goto_table:2
-        cookie=0xa15a000000001234,table=0,priority=300,udp6,in_port=5,dl_src=52:54:00:12:34:56,tp_src=546,tp_dst=547,actions=goto_table:2
+        cookie=0xa15a000000001234,table=0,priority=300,udp6,in_port=5,dl_src=52:54:00:12:34:56,ipv6_src=2001:db8::10,tp_src=546,tp_dst=547,actions=goto_table:2
         cookie=0xa15a000000001234,table=0,priority=300,icmp6,in_port=5,dl_src=52:54:00:12:34:56,icmp_type=136,nd_target=2001:db8::10,actions=goto_table:2
         cookie=0xa15a000000001234,table=0,priority=300,icmp6,in_port=5,dl_src=52:54:00:12:34:56,ipv6_src=::,icmp_type=133,actions=goto_table:2
         cookie=0xa15a000000001234,table=0,priority=300,icmp6,in_port=5,dl_src=52:54:00:12:34:56,ipv6_src=::,icmp_type=135,actions=goto_table:2
@@ -27,29 +28,36 @@ public sealed class FlowPlannerTests
         cookie=0xa15a000000001234,table=1,priority=200,ct_state=+new-inv+trk,tcp,in_port=5,nw_src=192.0.2.10,nw_dst=198.51.100.7,tp_src=40000,tp_dst=443,actions=ct(commit,zone=7),goto_table:2
         cookie=0xa15a000000001234,table=1,priority=200,ct_state=+new-inv+trk,udp6,in_port=5,ipv6_src=2001:db8::10,ipv6_dst=2001:db8::53,tp_src=40001,tp_dst=53,actions=ct(commit,zone=7),goto_table:2
         cookie=0xa15a000000001234,table=1,priority=10,in_port=5,actions=drop
-        cookie=0xa15a000000001234,table=2,priority=300,udp,dl_dst=52:54:00:12:34:56,tp_src=67,tp_dst=68,actions=output:5
-        cookie=0xa15a000000001234,table=2,priority=300,arp,dl_dst=52:54:00:12:34:56,actions=output:5
-        cookie=0xa15a000000001234,table=2,priority=300,udp6,dl_dst=52:54:00:12:34:56,tp_src=547,tp_dst=546,actions=output:5
-        cookie=0xa15a000000001234,table=2,priority=300,icmp6,dl_dst=52:54:00:12:34:56,icmp_type=134,actions=output:5
-        cookie=0xa15a000000001234,table=2,priority=300,icmp6,dl_dst=52:54:00:12:34:56,icmp_type=135,actions=output:5
-        cookie=0xa15a000000001234,table=2,priority=300,icmp6,dl_dst=52:54:00:12:34:56,icmp_type=136,actions=output:5
+        cookie=0xa15a000000001234,table=2,priority=410,in_port=5,dl_dst=52:54:00:12:34:56,actions=drop
+        cookie=0xa15a000000001234,table=2,priority=410,arp,in_port=5,dl_dst=ff:ff:ff:ff:ff:ff,arp_tpa=192.0.2.10,actions=NORMAL
+        cookie=0xa15a000000001234,table=2,priority=410,icmp6,in_port=5,dl_dst=33:33:ff:00:00:10,icmp_type=135,nd_target=2001:db8::10,actions=NORMAL
+        cookie=0xa15a000000001234,table=2,priority=400,arp,dl_dst=ff:ff:ff:ff:ff:ff,arp_tpa=192.0.2.10,actions=NORMAL,set_field:0->in_port,output:5
+        cookie=0xa15a000000001234,table=2,priority=400,icmp6,dl_dst=33:33:ff:00:00:10,icmp_type=135,nd_target=2001:db8::10,actions=NORMAL,set_field:0->in_port,output:5
+        cookie=0xa15a000000001234,table=2,priority=300,udp,dl_dst=52:54:00:12:34:56,tp_src=67,tp_dst=68,actions=set_field:0->in_port,output:5
+        cookie=0xa15a000000001234,table=2,priority=300,arp,dl_dst=52:54:00:12:34:56,actions=set_field:0->in_port,output:5
+        cookie=0xa15a000000001234,table=2,priority=300,udp6,dl_dst=52:54:00:12:34:56,tp_src=547,tp_dst=546,actions=set_field:0->in_port,output:5
+        cookie=0xa15a000000001234,table=2,priority=300,icmp6,dl_dst=52:54:00:12:34:56,icmp_type=134,actions=set_field:0->in_port,output:5
+        cookie=0xa15a000000001234,table=2,priority=300,icmp6,dl_dst=52:54:00:12:34:56,icmp_type=135,actions=set_field:0->in_port,output:5
+        cookie=0xa15a000000001234,table=2,priority=300,icmp6,dl_dst=52:54:00:12:34:56,icmp_type=136,actions=set_field:0->in_port,output:5
         cookie=0xa15a000000001234,table=2,priority=200,ip,dl_dst=52:54:00:12:34:56,nw_dst=192.0.2.10,actions=ct(table=3,zone=7)
         cookie=0xa15a000000001234,table=2,priority=200,ipv6,dl_dst=52:54:00:12:34:56,ipv6_dst=2001:db8::10,actions=ct(table=3,zone=7)
         cookie=0xa15a000000001234,table=2,priority=10,dl_dst=52:54:00:12:34:56,actions=drop
-        cookie=0xa15a000000001234,table=3,priority=300,ct_state=+est-inv+trk,ct_zone=7,actions=output:5
-        cookie=0xa15a000000001234,table=3,priority=300,ct_state=+rel-inv+trk,ct_zone=7,actions=output:5
-        cookie=0xa15a000000001234,table=3,priority=200,ct_state=+new-inv+trk,ct_zone=7,tcp,nw_dst=192.0.2.10,tp_dst=80,actions=ct(commit,zone=7),output:5
-        cookie=0xa15a000000001234,table=3,priority=200,ct_state=+new-inv+trk,ct_zone=7,udp,nw_src=10.0.0.0/8,nw_dst=192.0.2.10,tp_src=0x400/0xfc00,tp_dst=53,actions=ct(commit,zone=7),output:5
-        cookie=0xa15a000000001234,table=3,priority=200,ct_state=+new-inv+trk,ct_zone=7,udp,nw_src=10.0.0.0/8,nw_dst=192.0.2.10,tp_src=0x800/0xf800,tp_dst=53,actions=ct(commit,zone=7),output:5
-        cookie=0xa15a000000001234,table=3,priority=200,ct_state=+new-inv+trk,ct_zone=7,udp,nw_src=10.0.0.0/8,nw_dst=192.0.2.10,tp_src=0x1000/0xf000,tp_dst=53,actions=ct(commit,zone=7),output:5
-        cookie=0xa15a000000001234,table=3,priority=200,ct_state=+new-inv+trk,ct_zone=7,udp,nw_src=10.0.0.0/8,nw_dst=192.0.2.10,tp_src=0x2000/0xe000,tp_dst=53,actions=ct(commit,zone=7),output:5
-        cookie=0xa15a000000001234,table=3,priority=200,ct_state=+new-inv+trk,ct_zone=7,udp,nw_src=10.0.0.0/8,nw_dst=192.0.2.10,tp_src=0x4000/0xc000,tp_dst=53,actions=ct(commit,zone=7),output:5
-        cookie=0xa15a000000001234,table=3,priority=200,ct_state=+new-inv+trk,ct_zone=7,udp,nw_src=10.0.0.0/8,nw_dst=192.0.2.10,tp_src=0x8000/0x8000,tp_dst=53,actions=ct(commit,zone=7),output:5
-        cookie=0xa15a000000001234,table=3,priority=200,ct_state=+new-inv+trk,ct_zone=7,tcp6,ipv6_src=2001:db8:1::/48,ipv6_dst=2001:db8::10,tp_dst=443,actions=ct(commit,zone=7),output:5
+        cookie=0xa15a000000001234,table=3,priority=300,ct_state=+est-inv+trk,ct_zone=7,actions=set_field:0->in_port,output:5
+        cookie=0xa15a000000001234,table=3,priority=300,ct_state=+rel-inv+trk,ct_zone=7,actions=set_field:0->in_port,output:5
+        cookie=0xa15a000000001234,table=3,priority=200,ct_state=+new-inv+trk,ct_zone=7,tcp,nw_dst=192.0.2.10,tp_dst=80,actions=ct(commit,zone=7),set_field:0->in_port,output:5
+        cookie=0xa15a000000001234,table=3,priority=200,ct_state=+new-inv+trk,ct_zone=7,udp,nw_src=10.0.0.0/8,nw_dst=192.0.2.10,tp_src=0x400/0xfc00,tp_dst=53,actions=ct(commit,zone=7),set_field:0->in_port,output:5
+        cookie=0xa15a000000001234,table=3,priority=200,ct_state=+new-inv+trk,ct_zone=7,udp,nw_src=10.0.0.0/8,nw_dst=192.0.2.10,tp_src=0x800/0xf800,tp_dst=53,actions=ct(commit,zone=7),set_field:0->in_port,output:5
+        cookie=0xa15a000000001234,table=3,priority=200,ct_state=+new-inv+trk,ct_zone=7,udp,nw_src=10.0.0.0/8,nw_dst=192.0.2.10,tp_src=0x1000/0xf000,tp_dst=53,actions=ct(commit,zone=7),set_field:0->in_port,output:5
+        cookie=0xa15a000000001234,table=3,priority=200,ct_state=+new-inv+trk,ct_zone=7,udp,nw_src=10.0.0.0/8,nw_dst=192.0.2.10,tp_src=0x2000/0xe000,tp_dst=53,actions=ct(commit,zone=7),set_field:0->in_port,output:5
+        cookie=0xa15a000000001234,table=3,priority=200,ct_state=+new-inv+trk,ct_zone=7,udp,nw_src=10.0.0.0/8,nw_dst=192.0.2.10,tp_src=0x4000/0xc000,tp_dst=53,actions=ct(commit,zone=7),set_field:0->in_port,output:5
+        cookie=0xa15a000000001234,table=3,priority=200,ct_state=+new-inv+trk,ct_zone=7,udp,nw_src=10.0.0.0/8,nw_dst=192.0.2.10,tp_src=0x8000/0x8000,tp_dst=53,actions=ct(commit,zone=7),set_field:0->in_port,output:5
+        cookie=0xa15a000000001234,table=3,priority=200,ct_state=+new-inv+trk,ct_zone=7,tcp6,ipv6_src=2001:db8:1::/48,ipv6_dst=2001:db8::10,tp_dst=443,actions=ct(commit,zone=7),set_field:0->in_port,output:5
         cookie=0xa15a000000001234,table=3,priority=10,ct_zone=7,actions=drop
         """;
 
     private const string BaseFlows = """
+        cookie=0xa15a000000000000,table=0,priority=5,arp,dl_dst=ff:ff:ff:ff:ff:ff,actions=NORMAL
+        cookie=0xa15a000000000000,table=0,priority=5,icmp6,dl_dst=33:33:ff:00:00:00/ff:ff:ff:00:00:00,icmp_type=135,actions=NORMAL
         cookie=0xa15a000000000000,table=0,priority=0,actions=goto_table:2
         cookie=0xa15a000000000000,table=1,priority=0,actions=drop
         cookie=0xa15a000000000000,table=2,priority=300,udp,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00,tp_src=67,tp_dst=68,actions=NORMAL
@@ -80,6 +88,66 @@ public sealed class FlowPlannerTests
 
         Assert.That(plan.Flows.Where(flow => flow.Table is FlowTable.Egress or FlowTable.Ingress && flow.Priority == FlowPriority.Grant), Is.Empty);
         Assert.That(plan.Flows.Where(flow => flow.Table == FlowTable.Source && flow.Priority == FlowPriority.AddressConfiguration), Is.Not.Empty);
+    }
+
+    [Test]
+    public void DhcpClientMessagesPassOnlyFromTheVmsOwnAddressesOrFromNoneBeforeItHasOne()
+    {
+        var clients = FlowPlanner.Plan(SampleGrants.Web).Flows
+            .Where(flow => flow.Table == FlowTable.Source && flow.Actions.Count > 0 && flow.Match.TpSrc is { Value: 68 or 546 })
+            .ToList();
+
+        Assert.That(clients, Has.All.Matches<Flow>(flow => flow.Match.InPort == SampleGrants.Vm.OfPort && flow.Match.EthSrc == SampleGrants.Vm.Mac));
+        Assert.That(
+            clients.Select(flow => flow.Match.IpSrc),
+            Is.EquivalentTo(new AddressPrefix?[]
+            {
+                AddressPrefix.Host(IPAddress.Any), AddressPrefix.Host(SampleGrants.V4), AddressPrefix.Host(SampleGrants.V6),
+            }));
+    }
+
+    [Test]
+    public void BroadcastSolicitationsForEachOwnAddressReachTheVmButNeverFromItself()
+    {
+        var vm = SampleGrants.Vm with { Addresses = [SampleGrants.V4, IPAddress.Parse("192.0.2.11"), SampleGrants.V6, IPAddress.Parse("fe80::5054:ff:fe12:3456")] };
+        var destination = FlowPlanner.Plan(new GrantSet(vm, [], [])).Flows.Where(flow => flow.Table == FlowTable.Destination).ToList();
+        FlowAction[] normalAndDeliver = [NormalAction.Instance, ClearInPortAction.Instance, new OutputAction(vm.OfPort)];
+
+        Assert.Multiple(() =>
+        {
+            foreach (var address in vm.Addresses)
+            {
+                var target = destination.Where(flow => address.Equals(flow.Match.ArpTpa) || address.Equals(flow.Match.NdTarget)).ToList();
+                var delivery = target.Single(flow => flow.Priority == FlowPriority.Solicitation);
+                var fromItself = target.Single(flow => flow.Priority == FlowPriority.FromItself);
+
+                Assert.That(delivery.Match.InPort, Is.Null, $"{address}: from any port");
+                Assert.That(delivery.Actions, Is.EqualTo(normalAndDeliver), $"{address}: NORMAL, then delivered");
+                Assert.That(fromItself.Match, Is.EqualTo(delivery.Match with { InPort = vm.OfPort }), $"{address}: the VM's own");
+                Assert.That(fromItself.Actions, Is.EqualTo(new FlowAction[] { NormalAction.Instance }), $"{address}: the VM's own");
+            }
+
+            Assert.That(
+                destination.Single(flow => flow.Match.NdTarget is { } target && target.Equals(vm.Addresses[3]) && flow.Match.InPort is null).Match.EthDst,
+                Is.EqualTo(MaskedMac.Exact(MacAddress.Parse("33:33:ff:12:34:56"))),
+                "the solicited-node multicast group of the target");
+        });
+    }
+
+    [Test]
+    public void EveryOutputToTheVmsPortClearsInPortFirstAndNoneLeavesFromIt()
+    {
+        var flows = FlowPlanner.Plan(SampleGrants.Web).Flows;
+        var outputs = flows.Where(flow => flow.Actions.OfType<OutputAction>().Any()).ToList();
+
+        Assert.That(outputs, Is.Not.Empty);
+        Assert.That(
+            outputs.Where(flow => flow.Actions.Count < 2 || flow.Actions[^1] is not OutputAction || flow.Actions[^2] is not ClearInPortAction),
+            Is.Empty, "outputs not preceded by clearing in_port");
+        Assert.That(
+            flows.Where(flow => flow.Table == FlowTable.Destination && flow.Priority == FlowPriority.FromItself && flow.Match.ArpTpa is null && flow.Match.NdTarget is null),
+            Is.EqualTo(new[] { new Flow(FlowTable.Destination, FlowPriority.FromItself, SampleGrants.Vm.Cookie, new FlowMatch { InPort = 5, EthDst = MaskedMac.Exact(SampleGrants.Vm.Mac) }, []) }),
+            "the VM's frames to its own MAC are dropped before any delivery");
     }
 
     [Test]
