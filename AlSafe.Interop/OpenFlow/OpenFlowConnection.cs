@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
+using AlSafe.Interop.Sockets;
 
 namespace AlSafe.Interop.OpenFlow;
 
@@ -296,12 +297,7 @@ public sealed partial class OpenFlowConnection : IAsyncDisposable
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                var remaining = _writer.WrittenMemory;
-                while (!remaining.IsEmpty)
-                {
-                    var sent = await _socket.SendAsync(remaining, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-                    remaining = remaining[sent..];
-                }
+                await _socket.SendAllAsync(_writer.WrittenMemory, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e)
             {

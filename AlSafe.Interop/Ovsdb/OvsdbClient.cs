@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AlSafe.Interop.Sockets;
 
 namespace AlSafe.Interop.Ovsdb;
 
@@ -353,12 +354,7 @@ public sealed class OvsdbClient : IAsyncDisposable
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                var remaining = message.AsMemory();
-                while (!remaining.IsEmpty)
-                {
-                    var sent = await _socket.SendAsync(remaining, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-                    remaining = remaining[sent..];
-                }
+                await _socket.SendAllAsync(message.AsMemory(), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e)
             {

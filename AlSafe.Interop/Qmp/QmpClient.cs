@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
+using AlSafe.Interop.Sockets;
 
 namespace AlSafe.Interop.Qmp;
 
@@ -267,12 +268,7 @@ public sealed class QmpClient : IAsyncDisposable
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                var remaining = message.AsMemory();
-                while (!remaining.IsEmpty)
-                {
-                    var sent = await _socket.SendAsync(remaining, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-                    remaining = remaining[sent..];
-                }
+                await _socket.SendAllAsync(message.AsMemory(), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e)
             {
