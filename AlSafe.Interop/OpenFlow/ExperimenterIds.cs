@@ -12,4 +12,6 @@ internal static class ExperimenterIds
     public const ushort NiciraResubmitTable = 14;
 
     public const ushort NiciraConntrack = 35;
+
+    public const ushort NiciraController2 = 37;
 }

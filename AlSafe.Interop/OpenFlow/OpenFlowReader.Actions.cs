@@ -5,6 +5,8 @@ public ref partial struct OpenFlowReader
     private const ushort ActionOutput = 0;
     private const ushort ActionSetField = 25;
     private const ushort ActionExperimenter = 0xffff;
+    private const ushort ControllerPropertyMaxLength = 0;
+    private const ushort ControllerPropertyMeterId = 5;
 
     /// <summary>How deep actions may nest (ct's exec is the only nesting here); bounds the recursion a hostile peer
     /// can cause.</summary>
@@ -67,6 +69,8 @@ public ref partial struct OpenFlowReader
             case ActionExperimenter when IsNicira(body, ExperimenterIds.NiciraConntrack):
                 body.Skip(6);
                 return ReadConntrack(ref body, depth);
+            case ActionExperimenter when IsNicira(body, ExperimenterIds.NiciraController2):
+                return (OpenFlowAction?)ReadController(body) ?? new RawAction(type, body.Rest);
             default:
                 return new RawAction(type, body.Rest);
         }
@@ -76,6 +80,41 @@ public ref partial struct OpenFlowReader
     /// cursor is a copy, so peeking does not consume.</summary>
     private static bool IsNicira(WireCursor body, ushort subtype) =>
         body.Remaining >= 6 && body.U32() == ExperimenterIds.Nicira && body.U16() == subtype;
+
+    /// <summary>An nx_action_controller2 (the body after type and length) with only the modelled properties, or null
+    /// when it has another, which the caller keeps raw.</summary>
+    private static ControllerAction? ReadController(WireCursor body)
+    {
+        body.Skip(12);
+        var controller = new ControllerAction();
+        while (!body.IsEmpty)
+        {
+            var start = body.Position;
+            var type = body.U16();
+            var length = body.U16();
+            if (length < 4)
+            {
+                throw OpenFlowException.Violation($"controller action property {type} has length {length}, shorter than its header");
+            }
+
+            var property = body.Slice(length - 4, "controller action property");
+            body.SkipPaddingFrom(start);
+            switch (type)
+            {
+                // Either length: the value with or without Open vSwitch's two bytes of padding inside the property.
+                case ControllerPropertyMaxLength when property.Remaining is 2 or 4:
+                    controller = controller with { MaxLength = property.U16() };
+                    break;
+                case ControllerPropertyMeterId when property.Remaining == 4:
+                    controller = controller with { MeterId = property.U32() };
+                    break;
+                default:
+                    return null;
+            }
+        }
+
+        return controller;
+    }
 
     private static ResubmitAction ReadResubmit(ref WireCursor body)
     {

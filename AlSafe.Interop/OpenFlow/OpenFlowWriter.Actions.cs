@@ -51,6 +51,9 @@ public sealed partial class OpenFlowWriter
             case ConntrackAction conntrack:
                 WriteConntrack(conntrack);
                 break;
+            case ControllerAction controller:
+                WriteController(controller);
+                break;
             case RawAction raw:
                 U16(raw.Type);
                 U16((ushort)(raw.BodySpan.Length + 4));
@@ -59,6 +62,36 @@ public sealed partial class OpenFlowWriter
             default:
                 throw new ArgumentException($"no encoding for the action {action.GetType().Name}", nameof(action));
         }
+    }
+
+    // NXAC2PT_*: the properties of NXAST_CONTROLLER2 that are modelled.
+    private const ushort ControllerPropertyMaxLength = 0;
+    private const ushort ControllerPropertyMeterId = 5;
+
+    /// <summary>nx_action_controller2: the Nicira header and 6 zero bytes, then one property per setting that is not
+    /// its default, each padded to 8 bytes, in Open vSwitch's own order, so the action reads back byte for byte.</summary>
+    private void WriteController(ControllerAction controller)
+    {
+        var start = _written;
+        WriteNiciraHeader(ExperimenterIds.NiciraController2, 0);
+        Zeros(6);
+        if (controller.MaxLength != OutputAction.WholePacket)
+        {
+            // Open vSwitch writes a 16-bit property as 32 bits, the value first, and counts all of it.
+            U16(ControllerPropertyMaxLength);
+            U16(8);
+            U16(controller.MaxLength);
+            Zeros(2);
+        }
+
+        if (controller.MeterId is { } meter)
+        {
+            U16(ControllerPropertyMeterId);
+            U16(8);
+            U32(meter);
+        }
+
+        PatchLength(start + 2, start);
     }
 
     /// <summary>Writes the 10 bytes shared by every Nicira action: type, length, vendor, subtype.</summary>

@@ -147,6 +147,11 @@ public sealed class OxmField : IEquatable<OxmField>
     /// <summary>Needs icmpv6_type 135 (solicitation) or 136 (advertisement).</summary>
     public static OxmField Ipv6NdTarget(IPAddress address) => Basic(31, Ip(address, AddressFamily.InterNetworkV6));
 
+    /// <summary>NXM_NX_TCP_FLAGS, Open vSwitch's own form, which it takes in every OpenFlow version: the flags under
+    /// <paramref name="mask"/> must equal <paramref name="flags"/> (SYN without ACK is 0x002/0x012). Needs ip_proto=6.
+    /// Open vSwitch reports the field back as OXM_OF_TCP_FLAGS on 1.5 and as ONF's experimenter field on 1.3 and 1.4.</summary>
+    public static OxmField TcpFlags(ushort flags, ushort mask) => Masked(OxmClass.Nxm1, 34, U16(flags), U16(mask));
+
     /// <summary>NXM_NX_CT_STATE: the bits in <paramref name="set"/> must be set, those in <paramref name="clear"/>
     /// clear, the others are not looked at (ct_state=+trk+est-new is set Tracked|Established, clear New).</summary>
     public static OxmField CtState(CtStateFlags set, CtStateFlags clear = CtStateFlags.None)

@@ -11,8 +11,9 @@ namespace AlSafe.Interop.Switch;
 /// <remarks>
 /// The forward direction writes exactly the flow mod <c>ovs-ofctl add-flows</c> sends for
 /// <see cref="OfctlFormatter"/>'s text, so the switch stores the same flow either way. The way back accepts only
-/// what the forward direction can produce: a flow with timeouts, flags, a controller output or any field the model
-/// does not have is not one of ours as planned, and a reconciliation must treat it as drift.
+/// what the forward direction can produce: a flow with timeouts, flags, or any field or action the model does not
+/// have is not one of ours as planned, and a reconciliation must treat it as drift. A field the switch reports in
+/// another form than the one sent (tcp_flags) maps back to the same flow.
 /// </remarks>
 public static class FlowModMapper
 {

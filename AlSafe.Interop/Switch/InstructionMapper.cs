@@ -2,8 +2,10 @@ using System.Diagnostics.CodeAnalysis;
 using AlSafe.Core.Rules.Switch;
 using AlSafe.Interop.OpenFlow;
 using CoreConntrack = AlSafe.Core.Rules.Switch.ConntrackAction;
+using CoreController = AlSafe.Core.Rules.Switch.ControllerAction;
 using CoreOutput = AlSafe.Core.Rules.Switch.OutputAction;
 using OfConntrack = AlSafe.Interop.OpenFlow.ConntrackAction;
+using OfController = AlSafe.Interop.OpenFlow.ControllerAction;
 using OfOutput = AlSafe.Interop.OpenFlow.OutputAction;
 
 namespace AlSafe.Interop.Switch;
@@ -39,6 +41,12 @@ internal static class InstructionMapper
                     break;
                 case ClearInPortAction:
                     applied.Add(new SetFieldAction(ClearInPort));
+                    break;
+                case CoreController { Meter: null } controller:
+                    applied.Add(OfOutput.ToController(controller.MaxLength));
+                    break;
+                case CoreController controller:
+                    applied.Add(new OfController { MaxLength = controller.MaxLength, MeterId = controller.Meter });
                     break;
                 default:
                     throw new ArgumentException($"no OpenFlow form for {action}", nameof(actions));
@@ -114,7 +122,9 @@ internal static class InstructionMapper
     private static FlowAction? FromAction(OpenFlowAction action) => action switch
     {
         OfOutput { Port: OpenFlowPort.Normal } => NormalAction.Instance,
-        // max_len only means something towards the controller, so it is not compared.
+        OfOutput { Port: OpenFlowPort.Controller } output => new CoreController(output.MaxLength, null),
+        OfController controller => new CoreController(controller.MaxLength, controller.MeterId),
+        // max_len only means something towards the controller, so it is not compared for a port.
         OfOutput { Port: > 0 and <= OpenFlowPort.Max } output => new CoreOutput(output.Port),
         SetFieldAction setField when setField.Field == ClearInPort => ClearInPortAction.Instance,
         OfConntrack { Flags: ConntrackFlags.None or ConntrackFlags.Commit, ZoneSource: 0, Alg: 0, Actions.Count: 0 } ct =>

@@ -32,6 +32,8 @@ internal static class OxmMatchMapper
     private const byte Ipv6DstField = 27;
     private const byte Icmpv6TypeField = 29;
     private const byte NdTargetField = 31;
+    private const byte TcpFlagsField = 42;
+    private const byte NiciraTcpFlagsField = 34;
     private const byte CtStateField = 105;
     private const byte CtZoneField = 106;
 
@@ -80,6 +82,11 @@ internal static class OxmMatchMapper
             fields.Add(udp ? OxmField.UdpDst(tpDst.Value, tpDst.Mask) : OxmField.TcpDst(tpDst.Value, tpDst.Mask));
         }
 
+        if (match.TcpFlags is { } flags)
+        {
+            fields.Add(OxmField.TcpFlags((ushort)flags.Bits, (ushort)flags.Mask));
+        }
+
         if (match.Icmpv6Type is { } icmpType)
         {
             fields.Add(OxmField.Icmpv6Type((byte)icmpType));
@@ -126,13 +133,15 @@ internal static class OxmMatchMapper
         var seen = new HashSet<(ushort, byte)>();
         foreach (var field in oxm.Fields)
         {
-            if (!seen.Add((field.Class, field.Field)))
+            // The three forms of tcp_flags are one field: it may appear once.
+            var key = IsTcpFlags(field) ? (OxmClass.OpenFlowBasic, TcpFlagsField) : (field.Class, field.Field);
+            if (!seen.Add(key))
             {
                 reason = $"{field} appears twice";
                 return false;
             }
 
-            var next = field.Experimenter != 0 ? null : field.Class switch
+            var next = IsTcpFlags(field) ? FromTcpFlags(result, field) : field.Experimenter != 0 ? null : field.Class switch
             {
                 OxmClass.OpenFlowBasic => FromBasic(result, field, ref tcpOrUdp),
                 OxmClass.Nxm1 => FromNicira(result, field),
@@ -216,6 +225,28 @@ internal static class OxmMatchMapper
             default:
                 return null;
         }
+    }
+
+    /// <summary>tcp_flags as Open vSwitch takes it (NXM_NX_TCP_FLAGS) or reports it: OXM_OF_TCP_FLAGS on OpenFlow 1.5,
+    /// ONF's experimenter field of the same number on 1.3 and 1.4.</summary>
+    private static bool IsTcpFlags(OxmField field) => field switch
+    {
+        { Class: OxmClass.Nxm1, Field: NiciraTcpFlagsField, Experimenter: 0 } => true,
+        { Class: OxmClass.OpenFlowBasic, Field: TcpFlagsField, Experimenter: 0 } => true,
+        { Class: OxmClass.Experimenter, Field: TcpFlagsField, Experimenter: ExperimenterIds.Onf } => true,
+        _ => false,
+    };
+
+    private static FlowMatch? FromTcpFlags(FlowMatch match, OxmField field)
+    {
+        if (field.Value.Length != 2)
+        {
+            return null;
+        }
+
+        var bits = BinaryPrimitives.ReadUInt16BigEndian(field.Value.Span);
+        var mask = field.HasMask ? BinaryPrimitives.ReadUInt16BigEndian(field.Mask.Span) : (ushort)0xfff;
+        return match with { TcpFlags = new TcpFlagsMatch((TcpFlags)bits, (TcpFlags)mask) };
     }
 
     /// <summary>Records which transport a port field names; false when another port field named the other one.</summary>

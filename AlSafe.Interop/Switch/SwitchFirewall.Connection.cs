@@ -64,6 +64,9 @@ public sealed partial class SwitchFirewall
         {
             var connection = await ConnectAsync(ct).ConfigureAwait(false);
             link = new SwitchLink(connection, WatchAsync(connection));
+            // Before any flow goes in, so no early report is lost: a new OpenFlow connection gets no packet-in until it
+            // asks, and a restarted switch has no meter.
+            await SubscribeToReportsAsync(connection, ct).ConfigureAwait(false);
             ReconcileReport report;
             int plans;
             await _gate.WaitAsync(ct).ConfigureAwait(false);
@@ -111,15 +114,19 @@ public sealed partial class SwitchFirewall
             : OpenFlowConnection.ConnectTcpAsync(_options.TcpHost!, _options.TcpPort, options, ct);
     }
 
-    /// <summary>Reads the connection's unsolicited messages until it ends (logging errors nobody waited for) and
-    /// returns why it ended.</summary>
+    /// <summary>Reads the connection's unsolicited messages until it ends (raising reports of new connections, logging
+    /// errors nobody waited for) and returns why it ended.</summary>
     private async Task<string> WatchAsync(OpenFlowConnection connection)
     {
         try
         {
             await foreach (var message in connection.AsyncMessages.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
             {
-                if (message.Error is { } error)
+                if (message.PacketIn is { } packetIn)
+                {
+                    OnPacketIn(packetIn);
+                }
+                else if (message.Error is { } error)
                 {
                     Log($"unsolicited error from the switch: {error}");
                 }
@@ -147,6 +154,7 @@ public sealed partial class SwitchFirewall
             }
 
             var flushed = await EnsureSecureAsync(stop).ConfigureAwait(false);
+            await EnsureReportMeterAsync(connection, stop).ConfigureAwait(false);
             await ProtectPortsLockedAsync(_desired.Values, stop).ConfigureAwait(false);
             if (flushed)
             {

@@ -15,7 +15,9 @@ namespace AlSafe.Interop.Switch;
 /// fail_mode=secure if it has the database, installs the base plan and every VM's plan in one bundle, and reads the
 /// table back. Flows under cookies outside <see cref="RuleCookie"/>'s namespace are never touched. With the database,
 /// every VM port a plan guards is also marked protected there before its flows go in, so that NORMAL, where a VM's
-/// egress ends, never forwards or floods between two protected VMs' ports.
+/// egress ends, never forwards or floods between two protected VMs' ports. On every connection it also asks the switch
+/// for the packet-ins of the plans' reports of new connections, and installs the meter they pass
+/// (<see cref="NewConnectionSeen"/>).
 /// </remarks>
 public sealed partial class SwitchFirewall : IAsyncDisposable
 {
@@ -52,6 +54,17 @@ public sealed partial class SwitchFirewall : IAsyncDisposable
     /// firewall's own task and must return quickly.</summary>
     public event EventHandler? Resynchronized;
 
+    /// <summary>
+    /// Raised for each report of a new connection that no grant of a VM allowed (see
+    /// <see cref="FlowPlannerOptions.ReportNewConnections"/>), so the caller can introspect that VM at once instead of
+    /// at its next period; it maps <see cref="NewConnection.VmCookie"/> to the VM. The packet itself was dropped, and
+    /// the report is only a hint: what may pass still comes from the VM's memory. Reports are limited on the switch by
+    /// the bridge's meter (<see cref="SwitchFirewallOptions.ReportRate"/>), and a client's retransmissions report its
+    /// connection again, so the caller debounces per VM. Handlers run one at a time on the firewall's own task and must
+    /// return quickly: while one runs, further reports wait in a bounded buffer that drops the oldest.
+    /// </summary>
+    public event EventHandler<NewConnection>? NewConnectionSeen;
+
     /// <summary>Whether the OpenFlow connection to the switch is up.</summary>
     public bool IsConnected => Volatile.Read(ref _link) is { Connection.IsConnected: true };
 
@@ -59,8 +72,8 @@ public sealed partial class SwitchFirewall : IAsyncDisposable
     public int Resynchronizations => Volatile.Read(ref _resynchronizations);
 
     /// <summary>
-    /// Connects and installs the base plan and every plan applied so far, then keeps the switch in line in the
-    /// background. When the first attempt fails (the switch is not there yet) this returns anyway and the firewall
+    /// Connects and installs the base plan and every plan applied or staged so far in one bundle, then keeps the switch
+    /// in line in the background. When the first attempt fails (the switch is not there yet) this returns anyway and the firewall
     /// keeps trying with backoff; <see cref="IsConnected"/> and <see cref="Resynchronized"/> tell when it succeeded.
     /// </summary>
     public async Task StartAsync(CancellationToken ct)
@@ -73,6 +86,38 @@ public sealed partial class SwitchFirewall : IAsyncDisposable
 
         await TryConnectAsync(ct).ConfigureAwait(false);
         _supervisor = Task.Run(() => SuperviseAsync(_stop.Token), CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Makes <paramref name="plan"/> the desired state of its VM (its cookie) without touching the switch: a daemon
+    /// starting up stages every VM's first plan and then calls <see cref="StartAsync"/>, whose first resynchronisation
+    /// swaps the switch's AL-SAFE flows for the base plan and every staged plan in one bundle, so no VM is left
+    /// unprotected, nor are the flows a previous daemon left wiped, while the VMs are introspected one by one.
+    /// </summary>
+    /// <remarks>
+    /// Staged after the start, the plan reaches the switch at the next reconciliation or resynchronisation, or with the
+    /// VM's next <see cref="ApplyAsync"/>. It waits for a change in progress to finish (blocking the caller), since the
+    /// desired state is what every change reads.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The plan's cookie is not a VM cookie, or a flow cannot be expressed in
+    /// OpenFlow; the desired state is unchanged.</exception>
+    public void Stage(FlowPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        RequireVmCookie(plan.Cookie);
+        var encoded = EncodedPlan.Of(plan);
+        _gate.Wait();
+        try
+        {
+            _desired[plan.Cookie] = encoded;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        Log($"VM cookie 0x{plan.Cookie:x}: staged {encoded.Adds.Count} flows for the next synchronisation");
     }
 
     /// <summary>

@@ -33,6 +33,13 @@ public sealed record SwitchFirewallOptions
     /// protected (Port.protected) before its flows are installed and again at each of those times.</summary>
     public OvsdbEndpoint? OvsdbEndpoint { get; init; }
 
+    /// <summary>How many reports of new connections per second the bridge's report meter
+    /// (<c>FlowPlanner.ReportMeter</c>) lets through to the daemon, from all VMs together; the rest are dropped.</summary>
+    public uint ReportRate { get; init; } = 100;
+
+    /// <summary>How many reports the meter lets through at once after a quiet spell, beyond <see cref="ReportRate"/>.</summary>
+    public uint ReportBurst { get; init; } = 50;
+
     /// <summary>Told one line per decision (a resynchronisation, a repair, a fail_mode or port protection change) and per
     /// error.</summary>
     public Action<string>? Log { get; init; }
@@ -53,6 +60,11 @@ public sealed record SwitchFirewallOptions
         if (RequestTimeout <= TimeSpan.Zero || ReconnectInitialBackoff <= TimeSpan.Zero || ReconnectMaxBackoff < ReconnectInitialBackoff)
         {
             throw new ArgumentException("the request timeout and the backoffs must be positive, the maximum backoff at least the initial one");
+        }
+
+        if (ReportRate == 0)
+        {
+            throw new ArgumentException("the report rate must be positive");
         }
 
         if (ReconcileInterval <= TimeSpan.Zero && ReconcileInterval != Timeout.InfiniteTimeSpan)

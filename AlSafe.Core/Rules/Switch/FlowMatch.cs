@@ -6,7 +6,7 @@ namespace AlSafe.Core.Rules.Switch;
 /// <summary>
 /// The fields an OpenFlow flow matches on; a null field is wildcarded. Kept structured (not text) so that the same
 /// match can be rendered for ovs-ofctl and encoded as OXM on the wire. Field prerequisites (an IP address needs the
-/// IP ether type, a port needs TCP or UDP) are checked when a <see cref="Flow"/> is made.
+/// IP ether type, a port needs TCP or UDP, TCP flags need TCP) are checked when a <see cref="Flow"/> is made.
 /// </summary>
 public sealed record FlowMatch
 {
@@ -42,6 +42,9 @@ public sealed record FlowMatch
     public MaskedPort? TpSrc { get; init; }
 
     public MaskedPort? TpDst { get; init; }
+
+    /// <summary>The TCP flags; needs TCP.</summary>
+    public TcpFlagsMatch? TcpFlags { get; init; }
 
     public override string ToString() => OfctlFormatter.Match(this);
 }

@@ -26,7 +26,9 @@ namespace AlSafe.Core.Rules.Switch;
 /// <item><term>1 Egress</term><description>
 /// Known connections (established or related, not invalid) of the VM's zone, and the first packet of an outbound
 /// grant's exact five-tuple, which is committed; both continue in table 2. Everything else is dropped, including
-/// replies a server inside the VM was never asked for.
+/// replies a server inside the VM was never asked for; the first packet of any other new connection (a TCP SYN
+/// without ACK, a UDP datagram conntrack has not seen) is also reported to the controller (see
+/// <see cref="FlowPlannerOptions.ReportNewConnections"/>).
 /// </description></item>
 /// <item><term>2 Destination</term><description>
 /// Unicast to a protected VM's MAC: ARP, neighbour discovery and DHCP replies are delivered to its port; IP to one of
@@ -39,7 +41,8 @@ namespace AlSafe.Core.Rules.Switch;
 /// <item><term>3 Ingress</term><description>
 /// Known connections of the VM's zone, and the first packet of an inbound grant (the remote port range as masked
 /// ports), which is committed; both are output to the VM's port, not to NORMAL, so a MAC the switch has not learnt
-/// is never flooded. Everything else is dropped.
+/// is never flooded. Everything else is dropped; the first packet of another new connection is reported too, as in
+/// table 1.
 /// </description></item>
 /// </list>
 /// Every VM port is a protected port, so that NORMAL never floods one protected VM's frames to another. Open vSwitch
@@ -48,9 +51,20 @@ namespace AlSafe.Core.Rules.Switch;
 /// ICMP passes only as conntrack's related traffic (errors about a known connection): grants name sockets, and a
 /// socket is TCP or UDP. A VM's IPv6 link-local address is not derived from its MAC (guests may use stable-privacy
 /// addresses): it must be among the port's addresses, like any other address the VM may send from.
+/// A report is a packet-in under the VM's cookie from table 1 (the VM's outbound connection) or table 3 (a connection
+/// to the VM), which is how the daemon tells the VM and the direction; it is the first <see cref="ReportLength"/> bytes
+/// only, and passes the bridge-wide meter <see cref="ReportMeter"/>, so neither a guest nor a scanner outside can
+/// flood the daemon. The packet itself is dropped: a report never lets anything through.
 /// </remarks>
 public static class FlowPlanner
 {
+    /// <summary>How much of a reported packet goes to the controller: Ethernet, IP (with a few IPv6 extension headers)
+    /// and the ports, not the payload.</summary>
+    public const ushort ReportLength = 128;
+
+    /// <summary>The switch meter every report passes: one per bridge, installed by the enforcement point.</summary>
+    public const uint ReportMeter = 0xa15a;
+
     private const ushort DhcpServer = 67;
     private const ushort DhcpClient = 68;
     private const ushort Dhcpv6Client = 546;
@@ -87,18 +101,25 @@ public static class FlowPlanner
         return new FlowPlan(RuleCookie.Base, flows);
     }
 
+    /// <summary>Every flow of one VM, under its cookie, with the <see cref="FlowPlannerOptions.Default"/> options.</summary>
+    public static FlowPlan Plan(GrantSet grants) => Plan(grants, FlowPlannerOptions.Default);
+
     /// <summary>Every flow of one VM, under its cookie.</summary>
-    public static FlowPlan Plan(GrantSet grants)
+    public static FlowPlan Plan(GrantSet grants, FlowPlannerOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         GrantConsistency.Check(grants);
         var vm = grants.Vm;
         CheckPort(vm);
         var own = vm.Addresses.Distinct().ToList();
+        var reported = options.ReportNewConnections ? own.Select(EtherTypeOf).Distinct().Order().ToList() : [];
         var flows = new List<Flow>();
         flows.AddRange(SourceFlows(vm, own));
         flows.AddRange(EgressFlows(vm, grants.Outbound));
         flows.AddRange(DestinationFlows(vm, own));
         flows.AddRange(IngressFlows(vm, grants.Inbound));
+        flows.AddRange(Reports(vm, FlowTable.Egress, new FlowMatch { InPort = vm.OfPort }, reported));
+        flows.AddRange(Reports(vm, FlowTable.Ingress, new FlowMatch { CtZone = vm.Zone }, reported));
         return new FlowPlan(vm.Cookie, flows);
     }
 
@@ -245,6 +266,19 @@ public static class FlowPlanner
         }
 
         yield return VmFlow(vm, FlowTable.Ingress, FlowPriority.VmDefault, inZone);
+    }
+
+    // Only families the VM has an address of: table 0 sends nothing else into its zone, and table 2 nothing else to it.
+    private static IEnumerable<Flow> Reports(VmPort vm, FlowTable table, FlowMatch owner, IReadOnlyList<EtherType> families)
+    {
+        var report = new ControllerAction(ReportLength, ReportMeter);
+        var fresh = owner with { CtState = ConntrackStateMatch.ValidTracked(ConntrackStates.New) };
+        foreach (var family in families)
+        {
+            yield return VmFlow(vm, table, FlowPriority.NewConnectionReport,
+                fresh with { EthType = family, IpProto = IpProtocol.Tcp, TcpFlags = TcpFlagsMatch.Opening }, report);
+            yield return VmFlow(vm, table, FlowPriority.NewConnectionReport, fresh with { EthType = family, IpProto = IpProtocol.Udp }, report);
+        }
     }
 
     private static IEnumerable<FlowMatch> Solicitations(IReadOnlyList<IPAddress> own) => own.Select(address =>

@@ -36,6 +36,12 @@ public static class FlowPriority
     /// <summary>Bridge-wide: broadcast and multicast IP that is not address configuration.</summary>
     public const ushort GroupAddressedIp = 100;
 
+    /// <summary>
+    /// The first packet of a new connection no grant allowed (tables 1 and 3): reported to the controller and dropped.
+    /// Below every grant, so a granted connection is never reported, and above the VM's default drop.
+    /// </summary>
+    public const ushort NewConnectionReport = 100;
+
     /// <summary>Whatever a VM's own flows did not allow: dropped.</summary>
     public const ushort VmDefault = 10;
 

@@ -28,6 +28,9 @@ internal static class MatchPrerequisites
         Require(match.TpDst is null || transport, "a destination port needs TCP or UDP");
         Require(match.TpSrc is not { } src || (src.Value & ~src.Mask & 0xffff) == 0, "source port bits outside the mask");
         Require(match.TpDst is not { } dst || (dst.Value & ~dst.Mask & 0xffff) == 0, "destination port bits outside the mask");
+        Require(match.TcpFlags is null || match.IpProto == IpProtocol.Tcp, "TCP flags need TCP");
+        Require(match.TcpFlags is not { } flags || (flags.Bits & ~flags.Mask) == 0, "TCP flag bits outside the mask");
+        Require(match.TcpFlags is not { } named || ((ushort)named.Mask & ~0x1ff) == 0, "TCP flags beyond NS");
         Require(match.EthDst is not { } eth || (eth.Value.Value & ~eth.Mask.Value) == 0, "Ethernet destination bits outside the mask");
         Require(match.CtState is not { } ct || (ct.Bits & ~ct.Mask) == 0, "ct_state bits outside the mask");
 

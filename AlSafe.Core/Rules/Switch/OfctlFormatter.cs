@@ -22,6 +22,20 @@ public static class OfctlFormatter
         (ConntrackStates.Tracked, "trk"),
     ];
 
+    // Bit order, as Open vSwitch prints tcp_flags.
+    private static readonly (TcpFlags Bit, string Name)[] TcpFlagNames =
+    [
+        (TcpFlags.Fin, "fin"),
+        (TcpFlags.Syn, "syn"),
+        (TcpFlags.Rst, "rst"),
+        (TcpFlags.Psh, "psh"),
+        (TcpFlags.Ack, "ack"),
+        (TcpFlags.Urg, "urg"),
+        (TcpFlags.Ece, "ece"),
+        (TcpFlags.Cwr, "cwr"),
+        (TcpFlags.Ns, "ns"),
+    ];
+
     /// <summary>One flow as one add-flows line, without a line break.</summary>
     public static string Flow(Flow flow)
     {
@@ -80,6 +94,10 @@ public static class OfctlFormatter
         Add(fields, "nd_target", match.NdTarget);
         Add(fields, "tp_src", match.TpSrc.HasValue ? Port(match.TpSrc.Value) : null);
         Add(fields, "tp_dst", match.TpDst.HasValue ? Port(match.TpDst.Value) : null);
+        if (match.TcpFlags is { } flags)
+        {
+            fields.Add("tcp_flags=" + Flags(flags));
+        }
         return string.Join(',', fields);
     }
 
@@ -110,6 +128,9 @@ public static class OfctlFormatter
         NormalAction => "NORMAL",
         ClearInPortAction => "set_field:0->in_port",
         OutputAction output => string.Create(CultureInfo.InvariantCulture, $"output:{output.Port}"),
+        ControllerAction { Meter: { } meter } controller =>
+            string.Create(CultureInfo.InvariantCulture, $"controller(max_len={controller.MaxLength},meter_id={meter})"),
+        ControllerAction controller => string.Create(CultureInfo.InvariantCulture, $"CONTROLLER:{controller.MaxLength}"),
         _ => throw new ArgumentException($"no ovs-ofctl form for {action}", nameof(action)),
     };
 
@@ -153,6 +174,20 @@ public static class OfctlFormatter
             if ((ct.Mask & bit) != 0)
             {
                 text.Append((ct.Bits & bit) != 0 ? '+' : '-').Append(name);
+            }
+        }
+
+        return text.ToString();
+    }
+
+    private static string Flags(TcpFlagsMatch flags)
+    {
+        var text = new StringBuilder();
+        foreach (var (bit, name) in TcpFlagNames)
+        {
+            if ((flags.Mask & bit) != 0)
+            {
+                text.Append((flags.Bits & bit) != 0 ? '+' : '-').Append(name);
             }
         }
 

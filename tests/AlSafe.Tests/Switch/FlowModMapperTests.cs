@@ -7,8 +7,10 @@ using AlSafe.Interop.Switch;
 using AlSafe.Tests.Rules;
 using NUnit.Framework;
 using CoreConntrack = AlSafe.Core.Rules.Switch.ConntrackAction;
+using CoreController = AlSafe.Core.Rules.Switch.ControllerAction;
 using CoreOutput = AlSafe.Core.Rules.Switch.OutputAction;
 using OfConntrack = AlSafe.Interop.OpenFlow.ConntrackAction;
+using OfController = AlSafe.Interop.OpenFlow.ControllerAction;
 using OfOutput = AlSafe.Interop.OpenFlow.OutputAction;
 
 namespace AlSafe.Tests.Switch;
@@ -64,6 +66,53 @@ public sealed class FlowModMapperTests
         };
 
         Assert.That(FlowModMapper.ToFlowMod(IngressGrant), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void A_report_is_the_flow_mod_ovs_ofctl_would_send()
+    {
+        var report = FlowPlanner.Plan(SampleGrants.Web).Flows
+            .Single(flow => flow.Table == FlowTable.Egress && flow.Priority == FlowPriority.NewConnectionReport && flow.Match.EthType == EtherType.Ipv4 && flow.Match.IpProto == IpProtocol.Tcp);
+        var expected = new FlowMod
+        {
+            TableId = 1,
+            Priority = FlowPriority.NewConnectionReport,
+            Cookie = SampleGrants.Vm.Cookie,
+            Match = new OxmMatch([
+                OxmField.InPort(5), OxmField.EthType(0x0800), OxmField.IpProto(6), OxmField.TcpFlags(0x002, 0x012),
+                OxmField.CtState(CtStateFlags.Tracked | CtStateFlags.New, CtStateFlags.Invalid),
+            ]),
+            Instructions = [new ApplyActionsInstruction([new OfController { MaxLength = 128, MeterId = FlowPlanner.ReportMeter }])],
+        };
+
+        Assert.That(FlowModMapper.ToFlowMod(report), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void Tcp_flags_in_every_form_the_switch_reports_and_a_plain_controller_output_map_back()
+    {
+        var report = FlowPlanner.Plan(SampleGrants.Web).Flows.First(flow => flow.Match.TcpFlags is not null);
+        var sent = FlowModMapper.ToFlowMod(report);
+        var flags = sent.Match.Fields.Single(field => field.Class == OxmClass.Nxm1 && field.Field == 34);
+        var others = sent.Match.Fields.Where(field => field != flags).ToList();
+        OxmField[] reported =
+        [
+            new(OxmClass.OpenFlowBasic, 42, flags.Value.Span, flags.Mask.Span),
+            new(OxmClass.Experimenter, 42, flags.Value.Span, flags.Mask.Span, experimenter: 0x4f4e4600),
+        ];
+
+        Assert.Multiple(() =>
+        {
+            foreach (var form in reported)
+            {
+                Assert.That(FlowModMapper.ToFlow(sent with { Match = new OxmMatch([.. others, form]) }), Is.EqualTo(report), form.ToString());
+            }
+
+            Assert.That(FlowModMapper.TryToFlow(sent with { Match = new OxmMatch([.. sent.Match.Fields, reported[0]]) }, out _), Is.False, "tcp_flags twice");
+            Assert.That(
+                FlowModMapper.ToFlow(sent with { Instructions = [new ApplyActionsInstruction([OfOutput.ToController(128)])] }).Actions,
+                Is.EqualTo(new FlowAction[] { new CoreController(128, null) }));
+        });
     }
 
     [Test]
@@ -129,7 +178,9 @@ public sealed class FlowModMapperTests
         yield return new TestCaseData(planned with { Match = new OxmMatch([OxmField.EthSrc(PhysicalAddress.Parse("52-54-00-00-00-01"), PhysicalAddress.Parse("ff-ff-ff-00-00-00"))]) })
             .SetName("a masked source MAC");
         yield return new TestCaseData(planned with { Instructions = [new WriteActionsInstruction([new OfOutput(5)])] }).SetName("write-actions");
-        yield return new TestCaseData(planned with { Instructions = [new ApplyActionsInstruction([OfOutput.ToController()])] }).SetName("output to the controller");
+        yield return new TestCaseData(planned with { Instructions = [new ApplyActionsInstruction([new OfOutput(OpenFlowPort.Flood)])] }).SetName("output to FLOOD");
+        yield return new TestCaseData(planned with { Instructions = [new ApplyActionsInstruction([new RawAction(0xffff, [0, 0, 0x23, 0x20, 0, 37, 0, 0, 0, 0, 0, 0, 0, 1, 0, 6, 0, 3, 0, 0])])] })
+            .SetName("a controller action with a controller id");
         yield return new TestCaseData(planned with { Instructions = [new ApplyActionsInstruction([new OfConntrack { Zone = 7, Alg = 21 }])] }).SetName("a ct() with an ALG");
         yield return new TestCaseData(planned with { Instructions = [new GotoTableInstruction(1)] }).SetName("a backwards goto");
         yield return new TestCaseData(planned with { Instructions = [new GotoTableInstruction(4), new ApplyActionsInstruction([new OfOutput(5)])] })

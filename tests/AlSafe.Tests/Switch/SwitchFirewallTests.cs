@@ -80,10 +80,37 @@ public sealed class SwitchFirewallTests
     }
 
     [Test]
+    public async Task Staged_plans_replace_a_previous_daemons_flows_in_the_first_resynchronisation(CancellationToken cancellationToken)
+    {
+        // A previous daemon left its flows; the restarted one must swap them for the staged plans, never wipe them first.
+        var oldWeb = FlowPlanner.Plan(SwitchPlans.WithService(SampleGrants.Web, 8443));
+        await using (var previous = await StartedAsync(cancellationToken))
+        {
+            await previous.ApplyAsync(oldWeb, cancellationToken);
+        }
+
+        _log.Clear();
+        await using var firewall = SwitchOvs.Firewall(_ovs, _log);
+        firewall.Stage(Web);
+        firewall.Stage(Db);
+        Assert.That(await SwitchTable.FlowsAsync(_ovs, Web.Cookie, cancellationToken), Is.EquivalentTo(oldWeb.Flows), "staging touches nothing");
+
+        await firewall.StartAsync(cancellationToken);
+
+        Assert.That(firewall.Resynchronizations, Is.EqualTo(1));
+        Assert.That(new FlowPlan(Web.Cookie, await SwitchTable.FlowsAsync(_ovs, Web.Cookie, cancellationToken)), Is.EqualTo(Web));
+        Assert.That(new FlowPlan(Db.Cookie, await SwitchTable.FlowsAsync(_ovs, Db.Cookie, cancellationToken)), Is.EqualTo(Db));
+        Assert.That(_log, Has.One.Contains("resynchronised: base plan and 2 VM plans"));
+        Assert.That(_log, Has.None.Contains("replaced by").And.None.Contains("reconciled"), "no change but the one bundle");
+        Assert.That(await firewall.ReconcileAsync(cancellationToken), Is.EqualTo(new ReconcileReport(0, 0, 0, 0, 0)));
+    }
+
+    [Test]
     public async Task The_base_plan_and_foreign_cookies_are_not_the_callers()
     {
         await using var firewall = SwitchOvs.Firewall(_ovs, _log);
 
+        Assert.Throws<ArgumentException>(() => firewall.Stage(FlowPlanner.BasePlan()));
         Assert.ThrowsAsync<ArgumentException>(() => firewall.ApplyAsync(FlowPlanner.BasePlan(), CancellationToken.None));
         Assert.ThrowsAsync<ArgumentException>(() => firewall.RemoveAsync(0x99, CancellationToken.None));
     }

@@ -27,6 +27,10 @@ public sealed class FlowPlannerTests
         cookie=0xa15a000000001234,table=1,priority=300,ct_state=+rel-inv+trk,in_port=5,actions=goto_table:2
         cookie=0xa15a000000001234,table=1,priority=200,ct_state=+new-inv+trk,tcp,in_port=5,nw_src=192.0.2.10,nw_dst=198.51.100.7,tp_src=40000,tp_dst=443,actions=ct(commit,zone=7),goto_table:2
         cookie=0xa15a000000001234,table=1,priority=200,ct_state=+new-inv+trk,udp6,in_port=5,ipv6_src=2001:db8::10,ipv6_dst=2001:db8::53,tp_src=40001,tp_dst=53,actions=ct(commit,zone=7),goto_table:2
+        cookie=0xa15a000000001234,table=1,priority=100,ct_state=+new-inv+trk,tcp,in_port=5,tcp_flags=+syn-ack,actions=controller(max_len=128,meter_id=41306)
+        cookie=0xa15a000000001234,table=1,priority=100,ct_state=+new-inv+trk,udp,in_port=5,actions=controller(max_len=128,meter_id=41306)
+        cookie=0xa15a000000001234,table=1,priority=100,ct_state=+new-inv+trk,tcp6,in_port=5,tcp_flags=+syn-ack,actions=controller(max_len=128,meter_id=41306)
+        cookie=0xa15a000000001234,table=1,priority=100,ct_state=+new-inv+trk,udp6,in_port=5,actions=controller(max_len=128,meter_id=41306)
         cookie=0xa15a000000001234,table=1,priority=10,in_port=5,actions=drop
         cookie=0xa15a000000001234,table=2,priority=410,in_port=5,dl_dst=52:54:00:12:34:56,actions=drop
         cookie=0xa15a000000001234,table=2,priority=410,arp,in_port=5,dl_dst=ff:ff:ff:ff:ff:ff,arp_tpa=192.0.2.10,actions=NORMAL
@@ -52,6 +56,10 @@ public sealed class FlowPlannerTests
         cookie=0xa15a000000001234,table=3,priority=200,ct_state=+new-inv+trk,ct_zone=7,udp,nw_src=10.0.0.0/8,nw_dst=192.0.2.10,tp_src=0x4000/0xc000,tp_dst=53,actions=ct(commit,zone=7),set_field:0->in_port,output:5
         cookie=0xa15a000000001234,table=3,priority=200,ct_state=+new-inv+trk,ct_zone=7,udp,nw_src=10.0.0.0/8,nw_dst=192.0.2.10,tp_src=0x8000/0x8000,tp_dst=53,actions=ct(commit,zone=7),set_field:0->in_port,output:5
         cookie=0xa15a000000001234,table=3,priority=200,ct_state=+new-inv+trk,ct_zone=7,tcp6,ipv6_src=2001:db8:1::/48,ipv6_dst=2001:db8::10,tp_dst=443,actions=ct(commit,zone=7),set_field:0->in_port,output:5
+        cookie=0xa15a000000001234,table=3,priority=100,ct_state=+new-inv+trk,ct_zone=7,tcp,tcp_flags=+syn-ack,actions=controller(max_len=128,meter_id=41306)
+        cookie=0xa15a000000001234,table=3,priority=100,ct_state=+new-inv+trk,ct_zone=7,udp,actions=controller(max_len=128,meter_id=41306)
+        cookie=0xa15a000000001234,table=3,priority=100,ct_state=+new-inv+trk,ct_zone=7,tcp6,tcp_flags=+syn-ack,actions=controller(max_len=128,meter_id=41306)
+        cookie=0xa15a000000001234,table=3,priority=100,ct_state=+new-inv+trk,ct_zone=7,udp6,actions=controller(max_len=128,meter_id=41306)
         cookie=0xa15a000000001234,table=3,priority=10,ct_zone=7,actions=drop
         """;
 
@@ -80,6 +88,45 @@ public sealed class FlowPlannerTests
     [Test]
     public void TheBasePlanIsExactlyTheExpectedFlows() =>
         Assert.That(Lines(OfctlFormatter.Plan(FlowPlanner.BasePlan())), Is.EqualTo(Lines(BaseFlows)));
+
+    [Test]
+    public void TheFirstPacketOfANewConnectionNoGrantAllowsIsReportedAndDroppedBetweenTheGrantsAndTheDefaultDrop()
+    {
+        var flows = FlowPlanner.Plan(SampleGrants.Web).Flows;
+        var reports = flows.Where(flow => flow.Actions.OfType<ControllerAction>().Any()).ToList();
+        var vm = SampleGrants.Vm;
+
+        Assert.That(FlowPriority.NewConnectionReport, Is.LessThan(FlowPriority.Grant).And.GreaterThan(FlowPriority.VmDefault));
+        Assert.That(reports, Has.Count.EqualTo(8), "TCP and UDP, IPv4 and IPv6, out of the VM and into it");
+        Assert.Multiple(() =>
+        {
+            foreach (var report in reports)
+            {
+                var match = report.Match;
+                Assert.That(report.Priority, Is.EqualTo(FlowPriority.NewConnectionReport), report.ToString());
+                Assert.That(report.Actions, Is.EqualTo(new FlowAction[] { new ControllerAction(128, FlowPlanner.ReportMeter) }), "reported, and nothing else");
+                Assert.That(match.CtState, Is.EqualTo(ConntrackStateMatch.ValidTracked(ConntrackStates.New)), report.ToString());
+                Assert.That(match.TcpFlags, Is.EqualTo(match.IpProto == IpProtocol.Tcp ? TcpFlagsMatch.Opening : null), report.ToString());
+                Assert.That(
+                    (report.Table, match.InPort, match.CtZone),
+                    Is.EqualTo((FlowTable.Egress, (uint?)vm.OfPort, (ushort?)null)).Or.EqualTo((FlowTable.Ingress, (uint?)null, (ushort?)vm.Zone)),
+                    "the VM's own traffic out of table 1, its zone's into table 3");
+                Assert.That(match with { CtState = null, EthType = null, IpProto = null, TcpFlags = null, InPort = null, CtZone = null }, Is.EqualTo(new FlowMatch()),
+                    "any address and port: whatever no grant allowed");
+            }
+        });
+        Assert.That(reports.Select(report => (report.Table, report.Match.EthType, report.Match.IpProto)).Distinct().Count(), Is.EqualTo(8));
+    }
+
+    [Test]
+    public void WithoutReportsAPlanIsTheSameLessItsReports()
+    {
+        var reporting = FlowPlanner.Plan(SampleGrants.Web);
+        var silent = FlowPlanner.Plan(SampleGrants.Web, new FlowPlannerOptions { ReportNewConnections = false });
+
+        Assert.That(silent.Flows, Is.EqualTo(reporting.Flows.Where(flow => flow.Priority != FlowPriority.NewConnectionReport || flow.Table == FlowTable.Destination)));
+        Assert.That(silent.Flows.SelectMany(flow => flow.Actions).OfType<ControllerAction>(), Is.Empty);
+    }
 
     [Test]
     public void AVmWithoutGrantsCanStillConfigureItsAddressesButOpensNoConnection()

@@ -46,6 +46,19 @@ public sealed class OfctlFormatterTests
     }
 
     [Test]
+    public void AReportMatchesTcpFlagsAndSendsAMeteredControllerAction()
+    {
+        var match = new FlowMatch { CtZone = 3, EthType = EtherType.Ipv6, IpProto = IpProtocol.Tcp, TcpFlags = TcpFlagsMatch.Opening };
+        var report = new Flow(FlowTable.Ingress, 100, 0xa15a_0000_0000_0001, match, [new ControllerAction(128, 7)]);
+
+        Assert.That(OfctlFormatter.Flow(report),
+            Is.EqualTo("cookie=0xa15a000000000001,table=3,priority=100,ct_zone=3,tcp6,tcp_flags=+syn-ack,actions=controller(max_len=128,meter_id=7)"));
+        Assert.That(OfctlFormatter.Actions([new ControllerAction(64, null)]), Is.EqualTo("CONTROLLER:64"));
+        Assert.That(OfctlFormatter.Match(new FlowMatch { EthType = EtherType.Ipv4, IpProto = IpProtocol.Tcp, TcpFlags = new TcpFlagsMatch(TcpFlags.Fin | TcpFlags.Ack, TcpFlags.Fin | TcpFlags.Ack | TcpFlags.Rst) }),
+            Is.EqualTo("tcp,tcp_flags=+fin-rst+ack"));
+    }
+
+    [Test]
     public void AFlowWithoutActionsDrops()
     {
         var flow = new Flow(FlowTable.Ingress, 10, 0xa15a_0000_0000_0001, new FlowMatch { CtZone = 3 }, []);
@@ -69,6 +82,14 @@ public sealed class OfctlFormatterTests
             () => Drop(new FlowMatch { EthType = EtherType.Ipv6, IpProto = IpProtocol.Icmpv6, NdTarget = IPAddress.IPv6Loopback }),
             Throws.ArgumentException,
             "ND target without an ND type");
+        Assert.That(
+            () => Drop(new FlowMatch { EthType = EtherType.Ipv4, IpProto = IpProtocol.Udp, TcpFlags = TcpFlagsMatch.Opening }),
+            Throws.ArgumentException,
+            "TCP flags under UDP");
+        Assert.That(
+            () => Drop(new FlowMatch { EthType = EtherType.Ipv4, IpProto = IpProtocol.Tcp, TcpFlags = new TcpFlagsMatch(TcpFlags.Syn, TcpFlags.Ack) }),
+            Throws.ArgumentException,
+            "TCP flag bits outside the mask");
     }
 
     [Test]
