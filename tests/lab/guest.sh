@@ -1,8 +1,11 @@
 #!/bin/bash
 # Runs lab guests: the Debian kernel and the lab initramfs under QEMU, RAM in a shared file that AL-SAFE reads.
 #   guest.sh start NAME [--mem MiB] [--la57|--no-la57] [--accel tcg|kvm] [--machine q35] [--owner PID]
+#                       [--tap IFNAME [--netns NETNS]] [--mac MAC]
 #                                 with --owner, the guest is stopped when process PID ends (a crashed test run
-#                                 leaves no QEMU behind) and a later start may take over the name
+#                                 leaves no QEMU behind) and a later start may take over the name; with --tap, eth0
+#                                 is that pre-created tap (QEMU runs in named netns NETNS, where the tap is),
+#                                 without it a hub port that reaches nothing; --mac sets eth0's MAC
 #   guest.sh stop NAME            kill QEMU, delete the RAM file and the sockets (the serial log stays for post-mortems)
 #   guest.sh paths NAME           print ram=, qmp=, serial=, command=, pid= lines
 #   guest.sh cmd NAME LINE...     send one command-channel line (truth | start MODE ARGS | kill PID | sh CMD) and
@@ -17,7 +20,7 @@ cache="${ALSAFE_LAB_CACHE:-/var/cache/alsafe-lab}"
 run_root="${ALSAFE_LAB_RUN:-/run/alsafe-lab}"
 
 fail() { echo "guest.sh: $*" >&2; exit 1; }
-usage() { sed -n '3,9p' "$0" | sed 's/^# //' >&2; exit 2; }
+usage() { sed -n '3,12p' "$0" | sed 's/^# //' >&2; exit 2; }
 
 [[ $# -ge 2 ]] || usage
 action="$1"
@@ -82,7 +85,7 @@ stop() {
 }
 
 start() {
-    local mem=512 cpu=max,la57=off accel=tcg machine=q35 owner=""
+    local mem=512 cpu=max,la57=off accel=tcg machine=q35 owner="" tap="" netns="" mac=""
     while [[ $# -gt 0 ]]; do
         case "$1" in
             --mem) mem="${2:?--mem needs MiB}"; shift 2 ;;
@@ -91,6 +94,9 @@ start() {
             --accel) accel="${2:?--accel needs tcg or kvm}"; shift 2 ;;
             --machine) machine="${2:?--machine needs a type}"; shift 2 ;;
             --owner) owner="${2:?--owner needs a pid}"; shift 2 ;;
+            --tap) tap="${2:?--tap needs an interface name}"; shift 2 ;;
+            --netns) netns="${2:?--netns needs a namespace name}"; shift 2 ;;
+            --mac) mac="${2:?--mac needs a MAC address}"; shift 2 ;;
             *) fail "unknown option $1" ;;
         esac
     done
@@ -100,6 +106,11 @@ start() {
     [[ -f "$kernel" ]] || fail "no $kernel: run tests/lab/fetch-kernel.sh"
     [[ -f "$initrd" ]] || fail "no $initrd: run tests/lab/build-initramfs.sh"
     [[ -z "$owner" || "$owner" =~ ^[0-9]+$ ]] || fail "--owner wants a pid, not '$owner'"
+    [[ -z "$tap" || "$tap" =~ ^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$ ]] || fail "--tap wants an interface name, not '$tap'"
+    [[ -z "$netns" || -n "$tap" ]] || fail "--netns only goes with --tap"
+    [[ -z "$netns" || "$netns" =~ ^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$ ]] || fail "--netns wants a namespace name, not '$netns'"
+    [[ -z "$netns" || -e "/run/netns/$netns" ]] || fail "no network namespace $netns (ip netns list)"
+    [[ -z "$mac" || "$mac" =~ ^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$ ]] || fail "--mac wants xx:xx:xx:xx:xx:xx, not '$mac'"
     if running_pid >/dev/null; then
         if [[ -f "$ownerfile" ]] && ! owner_alive; then
             echo "guest.sh: taking over $name from its ended owner $(cat "$ownerfile")" >&2
@@ -110,14 +121,19 @@ start() {
     stop
     mkdir -p "$dir"
     : >"$serial"
-    # No NIC backend reaches anything: a hub port with no other port, so no guest packet leaves QEMU.
-    timeout 60 qemu-system-x86_64 \
+    # Without a tap no NIC backend reaches anything: a hub port with no other port, so no guest packet leaves QEMU.
+    local netdev="hubport,id=n0,hubid=0" nic="e1000,netdev=n0" launcher=()
+    [[ -z "$tap" ]] || netdev="tap,id=n0,ifname=$tap,script=no,downscript=no"
+    [[ -z "$mac" ]] || nic="$nic,mac=$mac"
+    # A tap is found by name in QEMU's own network namespace; only that namespace changes (paths stay the same).
+    [[ -z "$netns" ]] || launcher=(nsenter "--net=/run/netns/$netns" --)
+    timeout 60 "${launcher[@]}" qemu-system-x86_64 \
         -name "alsafe-$name" \
         -accel "$accel" -cpu "$cpu" -smp 2 -m "${mem}M" \
         -object "memory-backend-file,id=ram0,size=${mem}M,mem-path=$ram,share=on" \
         -machine "$machine,memory-backend=ram0" \
         -kernel "$kernel" -initrd "$initrd" -append 'console=ttyS0 panic=-1' \
-        -netdev hubport,id=n0,hubid=0 -device e1000,netdev=n0 \
+        -netdev "$netdev" -device "$nic" \
         -display none -monitor none -nodefaults \
         -serial "file:$serial" \
         -chardev "socket,id=command,path=$command_socket,server=on,wait=off" -serial chardev:command \

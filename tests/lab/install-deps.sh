@@ -4,7 +4,8 @@
 set -euo pipefail
 
 packages=(qemu-system-x86 qemu-utils busybox-static cpio xz-utils zstd gcc libc6-dev socat
-          openvswitch-switch nftables iproute2 ethtool util-linux openssh-server openssh-client dbus systemd procps)
+          openvswitch-switch nftables iproute2 ethtool util-linux openssh-server openssh-client dbus systemd procps
+          tcpdump)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -6,6 +6,7 @@ using AlSafe.Core.Rules.Edge;
 using AlSafe.Core.Whitelist;
 using AlSafe.Interop.Edge;
 using AlSafe.TestSupport.Lab;
+using AlSafe.TestSupport.Net;
 
 namespace AlSafe.TestSupport.Edge;
 
@@ -17,16 +18,24 @@ namespace AlSafe.TestSupport.Edge;
 /// /run (it needs /run/sshd) and <c>SetEnv SHLVL=1</c>, so root's shell skips its slow rc file on every command.
 /// socat servers in "cloud" answer on tcp/80, tcp/22 and udp/53 (IPv4) and tcp/443 (IPv6); one in "outside" on
 /// tcp/8443 for outbound connections. Disposal kills every process and deletes the namespaces and the directory.
+/// Started with a <see cref="SwitchNetwork"/>, the edge's cloud side is a port of that switch's bridge instead
+/// (<see cref="CloudSwitchPort"/>), the VMs are whatever sits on the bridge, and there is no "cloud" namespace and
+/// no server in it.
 /// </summary>
 public sealed class EdgeLab : IAsyncDisposable
 {
     public const string Reply = "alsafe-ok";
 
+    /// <summary>The OpenFlow port of the edge's cloud side when it is on a switch's bridge.</summary>
+    public const uint CloudSwitchPort = 1;
+
     private readonly List<Process> _servers = [];
+    private readonly SwitchNetwork? _cloudSwitch;
     private Process? _sshd;
 
-    private EdgeLab(string tag, int subnet, string directory)
+    private EdgeLab(string tag, int subnet, string directory, SwitchNetwork? cloudSwitch = null)
     {
+        _cloudSwitch = cloudSwitch;
         Tag = tag;
         Directory = directory;
         EdgeAddress = IPAddress.Parse($"10.255.{subnet}.2");
@@ -45,6 +54,12 @@ public sealed class EdgeLab : IAsyncDisposable
     public static IPAddress Outside4 { get; } = IPAddress.Parse("203.0.113.1");
 
     public static IPAddress Outside6 { get; } = IPAddress.Parse("2001:db8:ff::1");
+
+    /// <summary>The edge's IPv4 address on the VM network: the VMs' default gateway.</summary>
+    public static IPAddress CloudGateway4 { get; } = IPAddress.Parse("192.0.2.1");
+
+    /// <summary>The edge's IPv6 address on the VM network: the VMs' default gateway.</summary>
+    public static IPAddress CloudGateway6 { get; } = IPAddress.Parse("fd00:a15a::1");
 
     /// <summary>The cloud's VM prefixes: what every node of the lab protects.</summary>
     public static IReadOnlyList<AddressPrefix> Protected { get; } =
@@ -87,11 +102,13 @@ public sealed class EdgeLab : IAsyncDisposable
             : $"the edge lab needs {string.Join(", ", missing)} (Debian packages iproute2 nftables openssh-server openssh-client socat util-linux)";
     }
 
-    public static async Task<EdgeLab> StartAsync()
+    /// <summary>Starts the lab; with <paramref name="cloudSwitch"/>, the edge's cloud side is a port of that switch's
+    /// bridge, where the VMs are.</summary>
+    public static async Task<EdgeLab> StartAsync(SwitchNetwork? cloudSwitch = null)
     {
         var tag = Convert.ToHexString(BitConverter.GetBytes(Random.Shared.Next())).ToLowerInvariant()[..6];
         var directory = System.IO.Directory.CreateTempSubdirectory("alsafe-edge-").FullName;
-        var lab = new EdgeLab(tag, await FreeSubnetAsync().ConfigureAwait(false), directory);
+        var lab = new EdgeLab(tag, await FreeSubnetAsync().ConfigureAwait(false), directory, cloudSwitch);
         try
         {
             await lab.BuildNetworkAsync().ConfigureAwait(false);
@@ -190,7 +207,7 @@ public sealed class EdgeLab : IAsyncDisposable
         }
 
         await StopSshdAsync().ConfigureAwait(false);
-        foreach (var name in new[] { OutsideNamespace, EdgeNamespace, CloudNamespace })
+        foreach (var name in Namespaces)
         {
             await EdgeLabCommand.RunAsync("ip", ["netns", "del", name]).ConfigureAwait(false);
         }
@@ -224,6 +241,8 @@ public sealed class EdgeLab : IAsyncDisposable
         throw new LabException("no free 10.255.N.0/30 for the edge lab's link");
     }
 
+    private string[] Namespaces => _cloudSwitch is null ? [OutsideNamespace, EdgeNamespace, CloudNamespace] : [OutsideNamespace, EdgeNamespace];
+
     private static string Family(IPAddress address) => address.AddressFamily == AddressFamily.InterNetwork ? "TCP4" : "TCP6";
 
     private static string Endpoint(IPAddress address, ushort port) =>
@@ -245,7 +264,7 @@ public sealed class EdgeLab : IAsyncDisposable
         async Task Ip(params string[] arguments) => await EdgeLabCommand.CheckAsync("ip", arguments).ConfigureAwait(false);
         async Task In(string space, params string[] arguments) => await Ip(["-n", space, .. arguments]).ConfigureAwait(false);
 
-        foreach (var space in new[] { OutsideNamespace, EdgeNamespace, CloudNamespace })
+        foreach (var space in Namespaces)
         {
             await Ip("netns", "add", space).ConfigureAwait(false);
             await In(space, "link", "set", "lo", "up").ConfigureAwait(false);
@@ -260,23 +279,34 @@ public sealed class EdgeLab : IAsyncDisposable
         foreach (var (space, gateway4, gateway6, addresses) in new[]
                  {
                      (OutsideNamespace, "203.0.113.254", "2001:db8:ff::fe", new[] { "203.0.113.1/24", "2001:db8:ff::1/64" }),
-                     (CloudNamespace, "192.0.2.1", "fd00:a15a::1", new[] { "192.0.2.10/24", "192.0.2.11/24", "fd00:a15a::10/64", "198.51.100.20/24" }),
+                     (CloudNamespace, CloudGateway4.ToString(), CloudGateway6.ToString(), new[] { "192.0.2.10/24", "192.0.2.11/24", "fd00:a15a::10/64", "198.51.100.20/24" }),
                  })
         {
-            await In(space, "link", "add", "edge", "type", "veth", "peer", "name", space == OutsideNamespace ? "outside" : "cloud", "netns", EdgeNamespace)
-                .ConfigureAwait(false);
-            foreach (var address in addresses)
+            var side = space == OutsideNamespace ? "outside" : "cloud";
+            var cloudSwitch = space == CloudNamespace ? _cloudSwitch : null;
+            if (cloudSwitch is not null)
             {
-                await In(space, "addr", "add", address, "dev", "edge", "nodad").ConfigureAwait(false);
+                await cloudSwitch.AddLinkAsync(EdgeNamespace, side, $"edge-{Tag}", CloudSwitchPort, CancellationToken.None).ConfigureAwait(false);
+            }
+            else
+            {
+                await In(space, "link", "add", "edge", "type", "veth", "peer", "name", side, "netns", EdgeNamespace).ConfigureAwait(false);
+                foreach (var address in addresses)
+                {
+                    await In(space, "addr", "add", address, "dev", "edge", "nodad").ConfigureAwait(false);
+                }
+
+                await In(space, "link", "set", "edge", "up").ConfigureAwait(false);
             }
 
-            await In(space, "link", "set", "edge", "up").ConfigureAwait(false);
-            var side = space == OutsideNamespace ? "outside" : "cloud";
             await In(EdgeNamespace, "addr", "add", $"{gateway4}/24", "dev", side).ConfigureAwait(false);
             await In(EdgeNamespace, "addr", "add", $"{gateway6}/64", "dev", side, "nodad").ConfigureAwait(false);
             await In(EdgeNamespace, "link", "set", side, "up").ConfigureAwait(false);
-            await In(space, "route", "add", "default", "via", gateway4).ConfigureAwait(false);
-            await In(space, "-6", "route", "add", "default", "via", gateway6).ConfigureAwait(false);
+            if (cloudSwitch is null)
+            {
+                await In(space, "route", "add", "default", "via", gateway4).ConfigureAwait(false);
+                await In(space, "-6", "route", "add", "default", "via", gateway6).ConfigureAwait(false);
+            }
         }
 
         await In(EdgeNamespace, "addr", "add", "198.51.100.1/24", "dev", "cloud").ConfigureAwait(false);
@@ -360,6 +390,7 @@ public sealed class EdgeLab : IAsyncDisposable
             (CloudNamespace, "UDP4-RECVFROM:53,fork", $"SYSTEM:read line; echo {Reply}", ":53 "),
             (OutsideNamespace, "TCP4-LISTEN:8443,fork,reuseaddr", answer, ":8443 "),
         };
+        servers = [.. servers.Where(server => Namespaces.Contains(server.Item1))];
         foreach (var (space, listen, command, _) in servers)
         {
             _servers.Add(EdgeLabCommand.Start("ip", ["netns", "exec", space, "socat", listen, command]));

@@ -117,6 +117,9 @@ public sealed class LabGuest : IAsyncDisposable
         "--machine", options.Machine,
         // A test host that dies without disposing still gets its guest stopped by guest.sh's watcher.
         "--owner", Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
+        .. options.Tap is { } tap ? ["--tap", tap] : Array.Empty<string>(),
+        .. options.NetworkNamespace is { } space ? ["--netns", space] : Array.Empty<string>(),
+        .. options.Mac is { } mac ? ["--mac", mac.ToString()] : Array.Empty<string>(),
     ];
 
     private async Task<GuestTruth> WaitForFirstTruthAsync(CancellationToken cancellationToken)

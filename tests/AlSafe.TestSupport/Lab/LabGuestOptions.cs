@@ -1,3 +1,5 @@
+using AlSafe.Core.Rules;
+
 namespace AlSafe.TestSupport.Lab;
 
 /// <summary>How to boot one lab guest (tests/lab/guest.sh start).</summary>
@@ -19,4 +21,15 @@ public sealed record LabGuestOptions
 
     /// <summary>From QEMU's start to the first truth on the console; about 10 s under TCG on the lab machines.</summary>
     public TimeSpan BootTimeout { get; init; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>A pre-created tap (<c>ip tuntap add mode tap</c>) that becomes the guest's eth0; null leaves eth0 on a
+    /// hub port that reaches nothing.</summary>
+    public string? Tap { get; init; }
+
+    /// <summary>The named network namespace (<c>/run/netns/NAME</c>) QEMU runs in, where <see cref="Tap"/> is found by
+    /// name; null runs it in the caller's. Only with <see cref="Tap"/>.</summary>
+    public string? NetworkNamespace { get; init; }
+
+    /// <summary>eth0's MAC; null keeps QEMU's default (52:54:00:12:34:56).</summary>
+    public MacAddress? Mac { get; init; }
 }

@@ -86,6 +86,15 @@ public sealed class NetHost : IAsyncDisposable
     public Task AddOnLinkRouteAsync(string prefix, CancellationToken cancellationToken) =>
         Namespace.IpAsync(cancellationToken, "route", "replace", prefix, "dev", VethLink.HostInterface);
 
+    /// <summary>Routes everything off the host's own subnets (of <paramref name="gateway"/>'s family) through
+    /// <paramref name="gateway"/>, a router on the bridge.</summary>
+    public Task AddDefaultRouteAsync(IPAddress gateway, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(gateway);
+        return Namespace.IpAsync(cancellationToken, gateway.AddressFamily == AddressFamily.InterNetworkV6 ? "-6" : "-4", "route", "replace",
+            "default", "via", gateway.ToString(), "dev", VethLink.HostInterface);
+    }
+
     /// <summary>Pins a permanent neighbour entry, so traffic to <paramref name="address"/> needs no ARP or ND.</summary>
     public Task PinNeighbourAsync(IPAddress address, MacAddress mac, CancellationToken cancellationToken)
     {

@@ -12,7 +12,8 @@ namespace AlSafe.TestSupport.Net;
 /// it after the daemon's pid (<c>ip netns attach</c>) and creates the switch's end of every veth there. The name also
 /// keeps the namespace, and so the ports, alive when ovs-vswitchd dies: <see cref="StartSwitchAsync"/> starts the
 /// daemon again in the same place, where it finds its ports as they were (OvsSwitchControl's restart gives the new
-/// daemon a fresh namespace, without these ports).
+/// daemon a fresh namespace, without these ports). Besides hosts it holds taps (for QEMU guests started in
+/// <see cref="Switch"/>) and links to namespaces that others own (an edge router's cloud side).
 /// </summary>
 /// <remarks>Relies on the instance's layout: ovs-vswitchd.pid, db.sock and ovs-vswitchd.log in its directory.</remarks>
 public sealed class SwitchNetwork : IAsyncDisposable
@@ -21,6 +22,9 @@ public sealed class SwitchNetwork : IAsyncDisposable
 
     private readonly OvsInstance _ovs;
     private readonly List<NetHost> _hosts = [];
+
+    // Ports added as devices of their own (taps, links to other owners' namespaces), besides the hosts' veths.
+    private readonly List<string> _ports = [];
 
     private SwitchNetwork(OvsInstance ovs, NetNamespace switchSide)
     {
@@ -65,6 +69,47 @@ public sealed class SwitchNetwork : IAsyncDisposable
         var host = await NetHost.CreateAsync(_ovs, Switch, role, ofPort, mac, v4, v6, cancellationToken).ConfigureAwait(false);
         _hosts.Add(host);
         return host;
+    }
+
+    /// <summary>
+    /// Links a namespace this network does not own (<paramref name="peerNamespace"/>, named with <c>ip netns</c>) to the
+    /// bridge: a veth whose end there is <paramref name="peerInterface"/> and whose switch end is the port
+    /// <paramref name="portName"/> at <paramref name="ofPort"/>. Checksum offload is off on the peer's end, as on a
+    /// host's (see <see cref="VethLink"/>): that also covers packets the peer routes from elsewhere. The peer's end is
+    /// left down, for its owner to address and bring up.
+    /// </summary>
+    public async Task AddLinkAsync(string peerNamespace, string peerInterface, string portName, uint ofPort, CancellationToken cancellationToken)
+    {
+        await NetCommand.CheckAsync("ip", ["-n", peerNamespace, "link", "add", peerInterface, "type", "veth", "peer", "name", portName,
+            "netns", Switch.Name], cancellationToken).ConfigureAwait(false);
+        _ports.Add(portName);
+        await NetCommand.CheckAsync("nsenter", ["--net=/run/netns/" + peerNamespace, "--", "ethtool", "-K", peerInterface, "tx", "off"],
+            cancellationToken).ConfigureAwait(false);
+        await AddPortAsync(portName, ofPort, new Dictionary<string, string>(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Creates a persistent tap <paramref name="name"/> in the switch's namespace and adds it to the bridge at
+    /// <paramref name="ofPort"/> as a normal port (not type=tap) with <paramref name="externalIds"/> on its interface.
+    /// A QEMU started in <see cref="Switch"/> then opens it by name (<c>-netdev tap,ifname=NAME</c>).
+    /// </summary>
+    public async Task AddTapAsync(string name, uint ofPort, IReadOnlyDictionary<string, string> externalIds, CancellationToken cancellationToken)
+    {
+        await Switch.IpAsync(cancellationToken, "tuntap", "add", "mode", "tap", "name", name).ConfigureAwait(false);
+        _ports.Add(name);
+        await AddPortAsync(name, ofPort, externalIds, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sets external_ids on the interface at <paramref name="ofPort"/> (a host's, say, to make it a VM's port:
+    /// <c>alsafe-vm</c>, <c>attached-mac</c>).</summary>
+    public async Task SetExternalIdsAsync(uint ofPort, IReadOnlyDictionary<string, string> externalIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(externalIds);
+        var name = (await _ovs.VsctlAsync("--bare", "--columns=name", "find", "interface",
+            string.Create(CultureInfo.InvariantCulture, $"ofport={ofPort}")).ConfigureAwait(false)).Trim();
+        if (name.Length == 0 || name.Contains('\n', StringComparison.Ordinal))
+            throw new NetException($"not exactly one interface at OpenFlow port {ofPort}: '{name}'");
+        await _ovs.VsctlAsync(["set", "interface", name, .. ExternalIdSettings(externalIds)]).ConfigureAwait(false);
     }
 
     /// <summary>Pins every host's IPv4 and IPv6 address in every other host's neighbour table, so tests that are not
@@ -126,9 +171,40 @@ public sealed class SwitchNetwork : IAsyncDisposable
         }
 
         _hosts.Clear();
+        foreach (var port in _ports)
+        {
+            try
+            {
+                await _ovs.VsctlAsync("--no-wait", "--if-exists", "del-port", _ovs.Bridge, port).ConfigureAwait(false);
+            }
+            catch (OvsException exception)
+            {
+                failures.Add(exception);
+            }
+
+            // Deleting either end of a veth deletes both; a peer namespace deleted first has taken this end along.
+            await NetCommand.RunAsync("ip", ["-n", Switch.Name, "link", "delete", port], NetCommand.DefaultTimeout, CancellationToken.None)
+                .ConfigureAwait(false);
+        }
+
+        _ports.Clear();
         await Switch.DisposeAsync().ConfigureAwait(false);
         if (failures.Count > 0)
             throw new AggregateException("tearing the network down", failures);
+    }
+
+    private static IEnumerable<string> ExternalIdSettings(IReadOnlyDictionary<string, string> externalIds) =>
+        externalIds.Select(pair => $"external_ids:{pair.Key}={pair.Value}");
+
+    // ovs-vsctl returns once ovs-vswitchd has applied the edit, so the port's OpenFlow number is known by then.
+    private async Task AddPortAsync(string name, uint ofPort, IReadOnlyDictionary<string, string> externalIds, CancellationToken cancellationToken)
+    {
+        await Switch.IpAsync(cancellationToken, "link", "set", name, "up").ConfigureAwait(false);
+        await _ovs.VsctlAsync(["add-port", _ovs.Bridge, name, "--", "set", "interface", name,
+            string.Create(CultureInfo.InvariantCulture, $"ofport_request={ofPort}"), .. ExternalIdSettings(externalIds)]).ConfigureAwait(false);
+        var actual = (await _ovs.VsctlAsync("get", "interface", name, "ofport").ConfigureAwait(false)).Trim();
+        if (actual != ofPort.ToString(CultureInfo.InvariantCulture))
+            throw new NetException($"bridge port {name} got OpenFlow port {actual}, not {ofPort}");
     }
 
     private static async Task WaitAsync(Func<CancellationToken, Task<bool>> condition, string what, CancellationToken cancellationToken)

@@ -3,11 +3,15 @@
  * and prints the guest's own view of processes and sockets ("truth") for tests to compare with what AL-SAFE reads
  * from outside. Test-only: AL-SAFE itself never trusts anything the guest says.
  *
- * Usage: alsafe-guest [start] [as-uid UID] MODE [ARGS]
+ * Usage: alsafe-guest [start] [as-uid UID] [comm NAME] MODE [ARGS]   (as-uid and comm in either order)
  *   start      set the sockets up, then fork: the parent exits once they exist, the child holds them forever.
  *   as-uid     drop to UID (and GID = UID) before setting anything up.
+ *   comm       call the process NAME (at most 15 bytes; prctl PR_SET_NAME) before setting anything up, so that it
+ *              passes for another program by comm while its executable stays this one.
  *   MODE       tcp-listen PORT | tcp-listen6 PORT | tcp-listen-dual PORT | udp-bind PORT | udp-bind6 PORT |
- *              udp-connect ADDR PORT | tcp-connect ADDR PORT | unix-pair | idle | truth SEQ | wait-gone PID
+ *              udp-echo PORT | udp-connect ADDR PORT | tcp-connect ADDR PORT | unix-pair | idle | truth SEQ |
+ *              wait-gone PID
+ *   udp-echo   a dual-stack UDP socket that sends every datagram back to its sender (for probes from outside).
  *
  * Truth format: see print_truth().
  */
@@ -22,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/utsname.h>
@@ -39,7 +44,7 @@ static void die(const char *what)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: alsafe-guest [start] [as-uid UID] MODE [ARGS] (see the source header)\n");
+    fprintf(stderr, "usage: alsafe-guest [start] [as-uid UID] [comm NAME] MODE [ARGS] (see the source header)\n");
     exit(2);
 }
 
@@ -338,6 +343,24 @@ static void __attribute__((noreturn)) hold_forever(void)
         pause();
 }
 
+/* Answers each datagram with its own bytes; IPv4 senders arrive as ::ffff:a.b.c.d on the dual-stack socket. */
+static void __attribute__((noreturn)) echo_datagrams(int fd)
+{
+    char buffer[2048];
+    for (;;) {
+        struct sockaddr_storage peer;
+        socklen_t length = sizeof peer;
+        ssize_t size = recvfrom(fd, buffer, sizeof buffer, 0, (struct sockaddr *)&peer, &length);
+        if (size < 0) {
+            if (errno == EINTR)
+                continue;
+            die("recvfrom");
+        }
+        if (sendto(fd, buffer, (size_t)size, 0, (struct sockaddr *)&peer, length) < 0 && errno != EINTR)
+            die("sendto");
+    }
+}
+
 int main(int argc, char **argv)
 {
     int start = 0, arg = 1;
@@ -345,10 +368,23 @@ int main(int argc, char **argv)
         start = 1;
         arg++;
     }
-    if (arg + 1 < argc && strcmp(argv[arg], "as-uid") == 0) {
-        gid_t id = (gid_t)strtoul(argv[arg + 1], NULL, 10);
-        if (setgroups(0, NULL) < 0 || setgid(id) < 0 || setuid(id) < 0)
-            die("as-uid");
+    int dropped = 0, named = 0;
+    while (arg + 1 < argc) {
+        if (!dropped && strcmp(argv[arg], "as-uid") == 0) {
+            gid_t id = (gid_t)strtoul(argv[arg + 1], NULL, 10);
+            if (setgroups(0, NULL) < 0 || setgid(id) < 0 || setuid(id) < 0)
+                die("as-uid");
+            dropped = 1;
+        } else if (!named && strcmp(argv[arg], "comm") == 0) {
+            /* The kernel would cut a longer name silently; a test expecting the full name would then be misled. */
+            if (strlen(argv[arg + 1]) == 0 || strlen(argv[arg + 1]) > 15)
+                usage();
+            if (prctl(PR_SET_NAME, argv[arg + 1], 0, 0, 0) < 0)
+                die("comm");
+            named = 1;
+        } else {
+            break;
+        }
         arg += 2;
     }
     if (arg >= argc)
@@ -393,6 +429,11 @@ int main(int argc, char **argv)
             bound_socket(AF_INET6, SOCK_DGRAM, parse_port(args[0]), 1);
         detach(start);
         hold_forever();
+    }
+    if (rest == 1 && strcmp(mode, "udp-echo") == 0) {
+        int fd = bound_socket(AF_INET6, SOCK_DGRAM, parse_port(args[0]), 0);
+        detach(start);
+        echo_datagrams(fd);
     }
     if (rest == 2 && strcmp(mode, "udp-connect") == 0) {
         connect_udp(args[0], parse_port(args[1]));
