@@ -10,6 +10,7 @@ public static class CommandLine
 {
     private const string Usage = """
         usage: alsafe COMMAND [OPTIONS]
+          run          the daemon: protect this node's VMs (run --config /etc/alsafe/alsafe.conf)
           introspect   list a guest's processes and sockets, read from outside the guest
           profile      build a kernel profile from a kernel package or image, or import a Volatility 3 symbol table
           whitelist    check tenant whitelists (whitelist check PATH)
@@ -33,6 +34,7 @@ public static class CommandLine
             return args[0] switch
             {
                 "--version" => Version(),
+                "run" => await RunCommand.RunAsync(rest, Console.Error).ConfigureAwait(false),
                 "introspect" => await IntrospectCommand.RunAsync(rest, Console.Out, Console.Error).ConfigureAwait(false),
                 "profile" => ProfileCommand.Run(rest, Console.OpenStandardOutput(), Console.Error),
                 "whitelist" => WhitelistCommand.Run(rest, Console.Out, Console.Error),

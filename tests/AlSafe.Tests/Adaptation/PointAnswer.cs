@@ -1,0 +1,9 @@
+namespace AlSafe.Tests.Adaptation;
+
+/// <summary>How a <see cref="RecordingEnforcementPoint"/> answers an EnforceAsync.</summary>
+internal enum PointAnswer
+{
+    Accept,
+    Refuse,
+    Throw,
+}
