@@ -110,9 +110,9 @@ public sealed class DaemonEndToEndTests
     public async Task AWhitelistedServiceIsReachableFromOutsideAndFromTheNeighbour()
     {
         using var timeout = new CancellationTokenSource(Patience);
-        Assert.That(await _lab.TcpFromOutsideAsync(NodeLab.GuestV4, 80, timeout.Token), Is.True, "httpd from outside, through the edge");
+        Assert.That(await _lab.TcpFromOutsideAsync(NodeLab.GuestV4, LabLayout.TcpListenPort, timeout.Token), Is.True, "7001 from outside, through the edge");
         Assert.That(await _lab.TcpFromOutsideAsync(NodeLab.GuestV6, 80, timeout.Token), Is.True, "httpd over IPv6 from outside");
-        Assert.That(await _lab.TcpFromNeighbourAsync(NodeLab.GuestV4, 80, timeout.Token), Is.True, "httpd from the neighbour");
+        Assert.That(await _lab.TcpFromNeighbourAsync(NodeLab.GuestV6, 80, timeout.Token), Is.True, "httpd over IPv6 from the neighbour");
         Assert.That(await _lab.TcpFromNeighbourAsync(NodeLab.GuestV4, LabLayout.TcpListenPort, timeout.Token), Is.True, "7001 from the neighbour");
     }
 
