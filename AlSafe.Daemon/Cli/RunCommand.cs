@@ -16,14 +16,16 @@ public static class RunCommand
     public const string DefaultConfig = "/etc/alsafe/alsafe.conf";
 
     public const string Usage = """
-        usage: alsafe run [--config FILE]
-          --config    the node's configuration (default /etc/alsafe/alsafe.conf; every key is documented in
-                      alsafe.conf.example). SIGHUP re-reads the whitelists and VM descriptors.
+        usage: alsafe run [--config FILE] [--check-config]
+          --config        the node's configuration (default /etc/alsafe/alsafe.conf; every key is documented in
+                          alsafe.conf.example). SIGHUP re-reads the whitelists and VM descriptors.
+          --check-config  read and check the configuration, the whitelists and the VM descriptors, print what is
+                          wrong (file:line), and exit: 0 when all are good, 1 otherwise. Touches nothing.
         """;
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stderr)
     {
-        var o = new OptionReader(args, ["--config"], []);
+        var o = new OptionReader(args, ["--config"], ["--check-config"]);
         if (o.Positional.Count > 0)
         {
             throw new UsageException($"unexpected argument '{o.Positional[0]}'\n{Usage}");
@@ -52,6 +54,11 @@ public static class RunCommand
             return 1;
         }
 
+        if (o.Has("--check-config"))
+        {
+            return CheckFiles(options, stderr);
+        }
+
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(20));
@@ -70,5 +77,40 @@ public static class RunCommand
             stderr.WriteLine($"alsafe: {e.Message}");
             return 1;
         }
+    }
+
+    /// <summary>What a start would refuse, without starting: the files the daemon reads besides alsafe.conf.</summary>
+    private static int CheckFiles(DaemonOptions options, TextWriter stderr)
+    {
+        var trust = new TrustedFiles(options.Node.TrustedFilesOnly);
+        var errors = new List<string>();
+        if (options.Edge is { } edge && options.Node.TrustedFilesOnly && TrustedFiles.Check(edge.PrivateKey, privateKey: true) is { } key)
+        {
+            errors.Add(key);
+        }
+
+        if (Directory.Exists(options.Node.WhitelistDirectory))
+        {
+            errors.AddRange(Core.Whitelist.WhitelistDirectory.Load(options.Node.WhitelistDirectory, note => errors.Add(note))
+                .Select(trust.Whitelist).SelectMany(result => result.Errors).Select(error => error.ToString()));
+        }
+        else
+        {
+            errors.Add($"{options.Node.WhitelistDirectory}: no whitelist directory: every VM would be denied everything");
+        }
+
+        if (Directory.Exists(options.Node.VmsDirectory))
+        {
+            errors.AddRange(Core.Adaptation.VmDescriptorDirectory.Load(options.Node.VmsDirectory, trust.File)
+                .SelectMany(result => result.Errors).Select(error => error.ToString()));
+        }
+
+        foreach (var error in errors)
+        {
+            stderr.WriteLine($"alsafe: {error}");
+        }
+
+        Console.Out.WriteLine(errors.Count == 0 ? $"{options.SourcePath}: configuration, whitelists and VM descriptors are good" : $"{errors.Count} problems");
+        return errors.Count == 0 ? 0 : 1;
     }
 }
