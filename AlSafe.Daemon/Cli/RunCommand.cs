@@ -110,6 +110,14 @@ public static class RunCommand
             stderr.WriteLine($"alsafe: {error}");
         }
 
+        // Not an error of the files: a fresh node has no profile yet, and its daemon runs with every VM denied.
+        if (!Directory.Exists(options.Introspection.ProfilesDirectory)
+            || !Directory.EnumerateFiles(options.Introspection.ProfilesDirectory, "*.json").Any())
+        {
+            stderr.WriteLine($"alsafe: warning: no kernel profile in {options.Introspection.ProfilesDirectory}: " +
+                             "VMs cannot be introspected and stay denied everything (alsafe profile build)");
+        }
+
         Console.Out.WriteLine(errors.Count == 0 ? $"{options.SourcePath}: configuration, whitelists and VM descriptors are good" : $"{errors.Count} problems");
         return errors.Count == 0 ? 0 : 1;
     }
