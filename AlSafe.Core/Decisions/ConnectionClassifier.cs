@@ -60,6 +60,14 @@ public static class ConnectionClassifier
     internal static bool IsUnspecified(IPAddress address) =>
         address.AddressFamily == AddressFamily.InterNetwork ? address.Equals(IPAddress.Any) : address.Equals(IPAddress.IPv6Any);
 
+    /// <summary>
+    /// An inet6 socket bound to '::' whose IPV6_V6ONLY the guest kernel shows clear: it takes IPv4 too, as
+    /// ::ffff:a.b.c.d. One whose flag is unknown counts as IPv6-only (fail closed), and one bound to a particular
+    /// address is never dual-stack.
+    /// </summary>
+    internal static bool IsDualStack(GuestSocket socket) =>
+        socket.Family == SocketFamily.Inet6 && socket.V6Only == false && socket.LocalAddress.Equals(IPAddress.IPv6Any);
+
     /// <summary>Classifies one socket on its own values: everything except being a listener's accepted child.</summary>
     private static ClassifiedSocket Classify(GuestSocket socket)
     {
@@ -101,6 +109,12 @@ public static class ConnectionClassifier
         if (!TryUnmap(socket.LocalAddress, socket.RemoteAddress, out var local, out var remote))
         {
             return Implausible(socket, "one IPv4-mapped and one native IPv6 address, which no connection has");
+        }
+
+        // An IPv6-only socket can neither bind nor connect to a mapped address, and the flag is fixed once bound.
+        if (socket.V6Only == true && (socket.LocalAddress.IsIPv4MappedToIPv6 || socket.RemoteAddress.IsIPv4MappedToIPv6))
+        {
+            return Implausible(socket, "an IPv6-only socket (IPV6_V6ONLY) with an IPv4-mapped address");
         }
 
         return socket.Protocol == SocketProtocol.Tcp ? ClassifyTcp(socket, local, remote) : ClassifyUdp(socket, local, remote);

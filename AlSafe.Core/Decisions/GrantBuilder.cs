@@ -67,12 +67,12 @@ public static class GrantBuilder
             return;
         }
 
-        // A wildcard listener is reachable on every VM address of its family. On '::' it could also take IPv4
-        // unless IPV6_V6ONLY is set, which lives in the socket's options where introspection does not read: it
-        // gets only the IPv6 addresses, failing closed on dual-stack IPv4.
+        // A wildcard listener is reachable on every VM address of its family, and a dual-stack one on '::' on the
+        // IPv4 addresses too. One on '::' whose IPV6_V6ONLY is unknown gets only the IPv6 addresses: fail closed.
+        var dualStack = ConnectionClassifier.IsDualStack(verdict.Socket);
         foreach (var address in vm.Addresses)
         {
-            if (address.AddressFamily == local.AddressFamily)
+            if (address.AddressFamily == local.AddressFamily || (dualStack && address.AddressFamily == AddressFamily.InterNetwork))
             {
                 AddInbound(address, verdict, grants);
             }

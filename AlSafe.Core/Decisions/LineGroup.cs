@@ -47,7 +47,7 @@ internal sealed class LineGroup
         }
         else if (query.Serves)
         {
-            ScanFirst(index.Serving(query.Family), entries, query, ref remote, ref best);
+            ScanFirst(Serving(index, query), entries, query, ref remote, ref best);
         }
         else
         {
@@ -66,8 +66,9 @@ internal sealed class LineGroup
     /// <summary>Adds every line of the group from <paramref name="first"/> on that matches the socket.</summary>
     public void ScanAll(WhitelistEntry[] entries, in SocketQuery query, int first, ref UInt128? remote, List<int> found)
     {
-        // The lines of the socket's family and '*' hold every line that can match it, served or connected.
-        var lines = _index is { } index ? index.Serving(query.Family) : CollectionsMarshal.AsSpan(_lines);
+        // The lines of the socket's family and '*' hold every line that can match it, served or connected; a
+        // dual-stack socket can match lines of both families.
+        var lines = _index is { } index ? Serving(index, query) : CollectionsMarshal.AsSpan(_lines);
         foreach (var line in lines)
         {
             if (line >= first && Matches(entries[line], query, ref remote))
@@ -76,6 +77,9 @@ internal sealed class LineGroup
             }
         }
     }
+
+    private ReadOnlySpan<int> Serving(RemoteIndex index, in SocketQuery query) =>
+        query.DualStack ? CollectionsMarshal.AsSpan(_lines) : index.Serving(query.Family);
 
     private static void ScanFirst(ReadOnlySpan<int> lines, WhitelistEntry[] entries, in SocketQuery query, ref UInt128? remote, ref int best)
     {
@@ -107,10 +111,11 @@ internal sealed class LineGroup
         }
 
         // A serving socket has no remote yet: any line may open it, but a remote of the other family could open
-        // nothing toward it, and an Allow that opens nothing would tell the tenant a lie.
+        // nothing toward it, and an Allow that opens nothing would tell the tenant a lie. A dual-stack socket is
+        // reached from both families.
         if (query.Serves)
         {
-            return entry.Remote.IsAny || entry.Remote.Family == query.Family;
+            return query.DualStack || entry.Remote.IsAny || entry.Remote.Family == query.Family;
         }
 
         // Lines of '*' need no address, and many sockets meet no other: the address is encoded at the first that does.

@@ -14,10 +14,13 @@ public sealed class VerdictEngine
 {
     private const string NoLine = "denied by default: no whitelist line matches";
 
-    // We cannot see IPV6_V6ONLY, so a listener on '::' is taken as IPv6-only (see GrantBuilder); say so when it is
-    // blocked, since a tenant whose only lines are IPv4 would otherwise not know why.
+    // A listener on '::' whose IPV6_V6ONLY is set or unknown is taken as IPv6-only (see GrantBuilder); say so when it
+    // is blocked, since a tenant whose only lines are IPv4 would otherwise not know why.
     private const string NoLineForV6Wildcard =
         "denied by default: no whitelist line matches (a listener on :: counts as IPv6-only, since IPV6_V6ONLY cannot be seen, so IPv4 lines never open it)";
+
+    private const string NoLineForV6OnlyWildcard =
+        "denied by default: no whitelist line matches (the listener on :: is IPv6-only, IPV6_V6ONLY is set, so IPv4 lines do not open it)";
 
     private readonly CompiledWhitelist _whitelist;
 
@@ -110,7 +113,13 @@ public sealed class VerdictEngine
         var first = _whitelist.FindFirst(process, query);
         if (first < 0)
         {
-            var reason = classified.Role == SocketRole.Server && classified.Local.Equals(IPAddress.IPv6Any) ? NoLineForV6Wildcard : NoLine;
+            var reason = classified.Role != SocketRole.Server || !classified.Local.Equals(IPAddress.IPv6Any) ? NoLine
+                : socket.V6Only switch
+                {
+                    true => NoLineForV6OnlyWildcard,
+                    false => NoLine,
+                    null => NoLineForV6Wildcard,
+                };
             return new Verdict(process, socket, direction, VerdictKind.Block, null, reason);
         }
 

@@ -40,6 +40,20 @@ public static class KernelProfileSerializer
             }
 
             w.WriteEndObject();
+            if (layout.BitFields.Count > 0)
+            {
+                w.WriteStartObject("bitfields");
+                foreach (var (field, bits) in layout.BitFields.OrderBy(p => p.Key, StringComparer.Ordinal))
+                {
+                    w.WriteStartObject(field);
+                    w.WriteNumber("bitOffset", bits.BitOffset);
+                    w.WriteNumber("bitLength", bits.BitLength);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndObject();
+            }
+
             w.WriteEndObject();
         }
 
@@ -59,7 +73,7 @@ public static class KernelProfileSerializer
         return Read(f, path);
     }
 
-    /// <summary>Parses a profile and checks it against <see cref="ProfileRequirements"/>.</summary>
+    /// <summary>Parses a profile and checks it against <see cref="ProfileRequirements.MissingToWalk"/>.</summary>
     /// <exception cref="FormatException">naming <paramref name="origin"/> and what is wrong.</exception>
     public static KernelProfile Read(Stream source, string origin)
     {
@@ -110,7 +124,7 @@ public static class KernelProfileSerializer
                     fields[f.Name] = offset;
                 }
 
-                types[t.Name] = new StructLayout(size, fields);
+                types[t.Name] = new StructLayout(size, fields) { BitFields = BitFields(t, size, origin) };
             }
 
             var profile = new KernelProfile
@@ -124,7 +138,8 @@ public static class KernelProfileSerializer
                 Types = types,
             };
 
-            var missing = ProfileRequirements.Missing(profile);
+            // A profile saved before a flag was required still loads: what the flag says is then unknown.
+            var missing = ProfileRequirements.MissingToWalk(profile);
             if (missing.Count > 0)
             {
                 throw new FormatException($"{origin}: profile lacks {string.Join(", ", missing)}");
@@ -132,6 +147,45 @@ public static class KernelProfileSerializer
 
             return profile;
         }
+    }
+
+    /// <summary>The optional <c>bitfields</c> of a type: each its bit offset and width, inside the struct.</summary>
+    private static Dictionary<string, BitField> BitFields(JsonProperty type, ulong size, string origin)
+    {
+        var bitFields = new Dictionary<string, BitField>(StringComparer.Ordinal);
+        if (!type.Value.TryGetProperty("bitfields", out var all))
+        {
+            return bitFields;
+        }
+
+        if (all.ValueKind != JsonValueKind.Object)
+        {
+            throw new FormatException($"{origin}: types.{type.Name}.bitfields is not an object");
+        }
+
+        foreach (var f in all.EnumerateObject())
+        {
+            var where = $"{origin}: types.{type.Name}.bitfields.{f.Name}";
+            if (f.Value.ValueKind != JsonValueKind.Object
+                || !f.Value.TryGetProperty("bitOffset", out var offset) || offset.ValueKind != JsonValueKind.Number
+                || !offset.TryGetUInt64(out var bitOffset)
+                || !f.Value.TryGetProperty("bitLength", out var length) || length.ValueKind != JsonValueKind.Number
+                || !length.TryGetInt32(out var bitLength))
+            {
+                throw new FormatException($"{where}: must be an object with a bitOffset and a bitLength");
+            }
+
+            var bits = new BitField(bitOffset, bitLength);
+            if (!bits.FitsIn(size))
+            {
+                throw new FormatException(
+                    $"{where}: {bitLength} bits at bit {bitOffset} must be 1 to {BitField.MaxBitLength} bits inside the struct size {size}");
+            }
+
+            bitFields[f.Name] = bits;
+        }
+
+        return bitFields;
     }
 
     private static JsonElement Required(JsonElement parent, string name, string origin, JsonValueKind kind)

@@ -67,9 +67,9 @@ public static class ProfileBuilder
 
     private static Dictionary<string, StructLayout> Types(BtfReader btf)
     {
-        var ids = btf.FindStructs(ProfileRequirements.Fields.Keys);
+        var ids = btf.FindStructs(ProfileRequirements.Structs);
         var types = new Dictionary<string, StructLayout>(StringComparer.Ordinal);
-        foreach (var (name, wanted) in ProfileRequirements.Fields)
+        foreach (var name in ProfileRequirements.Structs)
         {
             if (!ids.TryGetValue(name, out var id))
             {
@@ -78,7 +78,7 @@ public static class ProfileBuilder
 
             var layout = btf.Layout(id);
             var fields = new Dictionary<string, ulong>(StringComparer.Ordinal);
-            foreach (var field in wanted)
+            foreach (var field in ProfileRequirements.Fields.GetValueOrDefault(name, []))
             {
                 if (layout.Fields.TryGetValue(field, out var offset))
                 {
@@ -86,7 +86,16 @@ public static class ProfileBuilder
                 }
             }
 
-            types[name] = new StructLayout(layout.Size, fields);
+            var flags = new Dictionary<string, BitField>(StringComparer.Ordinal);
+            foreach (var flag in ProfileRequirements.Flags.GetValueOrDefault(name, []))
+            {
+                if (layout.BitFields.TryGetValue(flag, out var bits))
+                {
+                    flags[flag] = bits;
+                }
+            }
+
+            types[name] = new StructLayout(layout.Size, fields) { BitFields = flags };
         }
 
         return types;

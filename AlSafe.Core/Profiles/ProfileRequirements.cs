@@ -2,7 +2,9 @@ namespace AlSafe.Core.Profiles;
 
 /// <summary>
 /// The contract between profile builders and the walkers: every symbol and member the walkers read. A profile that
-/// lacks one of the required entries is refused when it is built or loaded, not discovered missing mid-walk.
+/// lacks one of the required entries is refused when it is built or loaded, not discovered missing mid-walk. Flags
+/// are required of every profile built or imported, but a profile saved before a flag was required still loads: the
+/// walkers then report what the flag says as unknown, and the policy fails closed on it.
 /// </summary>
 public static class ProfileRequirements
 {
@@ -49,8 +51,49 @@ public static class ProfileRequirements
         ],
     };
 
-    /// <summary>Lists what <paramref name="profile"/> lacks, one entry per missing symbol or member.</summary>
+    /// <summary>One-bit bitfield members, by struct name.</summary>
+    public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> Flags = new Dictionary<string, IReadOnlyList<string>>
+    {
+        // IPV6_V6ONLY: whether a socket on '::' also takes IPv4.
+        ["sock_common"] = ["skc_ipv6only"],
+    };
+
+    /// <summary>Every struct named by <see cref="Fields"/> or <see cref="Flags"/>.</summary>
+    public static IEnumerable<string> Structs => Fields.Keys.Union(Flags.Keys, StringComparer.Ordinal);
+
+    /// <summary>Lists what a profile being built or imported lacks, one entry per missing symbol, member or flag.</summary>
     public static IReadOnlyList<string> Missing(KernelProfile profile)
+    {
+        var missing = LackedByWalkers(profile);
+        foreach (var (type, flags) in Flags)
+        {
+            if (!profile.Types.TryGetValue(type, out var layout))
+            {
+                if (!Fields.ContainsKey(type))
+                {
+                    missing.Add($"struct {type}");
+                }
+
+                continue;
+            }
+
+            foreach (var f in flags)
+            {
+                if (!layout.BitFields.ContainsKey(f))
+                {
+                    missing.Add($"flag {type}.{f}");
+                }
+            }
+        }
+
+        return missing;
+    }
+
+    /// <summary>Lists what a loaded profile lacks that the walkers cannot do without: every symbol and member. A flag
+    /// may be absent, but one that is present must be one bit wide.</summary>
+    public static IReadOnlyList<string> MissingToWalk(KernelProfile profile) => LackedByWalkers(profile);
+
+    private static List<string> LackedByWalkers(KernelProfile profile)
     {
         var missing = new List<string>();
         foreach (var s in Symbols)
@@ -74,6 +117,17 @@ public static class ProfileRequirements
                 if (!layout.Fields.ContainsKey(f))
                 {
                     missing.Add($"member {type}.{f}");
+                }
+            }
+        }
+
+        foreach (var (type, flags) in Flags)
+        {
+            foreach (var f in flags)
+            {
+                if (profile.Types.TryGetValue(type, out var layout) && layout.BitFields.TryGetValue(f, out var bits) && bits.BitLength != 1)
+                {
+                    missing.Add($"flag {type}.{f} as one bit (it is {bits.BitLength} bits wide)");
                 }
             }
         }

@@ -168,8 +168,39 @@ public static class SnapshotJsonReader
             return false;
         }
 
-        socket = new GuestSocket(fd, inode, family, protocol, local, localPort, remote, remotePort, state);
+        if (!TryV6Only(s, family, out var v6Only, out reason))
+        {
+            return false;
+        }
+
+        socket = new GuestSocket(fd, inode, family, protocol, local, localPort, remote, remotePort, state, v6Only);
         reason = string.Empty;
+        return true;
+    }
+
+    /// <summary>The optional <c>v6only</c>: absent or null when unknown (lists written before it was read are).</summary>
+    private static bool TryV6Only(JsonElement s, SocketFamily family, out bool? v6Only, out string reason)
+    {
+        v6Only = null;
+        reason = string.Empty;
+        if (!s.TryGetProperty("v6only", out var json) || json.ValueKind == JsonValueKind.Null)
+        {
+            return true;
+        }
+
+        if (json.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+        {
+            reason = $"v6only {json.GetRawText()} is not a boolean";
+            return false;
+        }
+
+        if (family != SocketFamily.Inet6)
+        {
+            reason = "v6only is given for an inet socket, which has no such option";
+            return false;
+        }
+
+        v6Only = json.ValueKind == JsonValueKind.True;
         return true;
     }
 

@@ -67,6 +67,11 @@ public static class SnapshotJsonWriter
             w.WriteString("remoteAddress", s.RemoteAddress.ToString());
             w.WriteNumber("remotePort", s.RemotePort);
             w.WriteString("state", SocketStateNames.Name(s.State));
+            if (s.V6Only is { } v6Only)
+            {
+                w.WriteBoolean("v6only", v6Only);
+            }
+
             w.WriteEndObject();
         }
 

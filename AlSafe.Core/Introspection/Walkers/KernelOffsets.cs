@@ -54,6 +54,10 @@ public sealed class KernelOffsets
         SkDaddr = common + F("sock_common", "skc_daddr");
         SkV6RcvSaddr = common + F("sock_common", "skc_v6_rcv_saddr");
         SkV6Daddr = common + F("sock_common", "skc_v6_daddr");
+        if (profile.Types["sock_common"].BitFields.TryGetValue("skc_ipv6only", out var v6Only) && v6Only.BitLength == 1)
+        {
+            SkIpv6OnlyBit = (common * 8) + v6Only.BitOffset;
+        }
     }
 
     public ulong ListNext { get; }
@@ -97,4 +101,8 @@ public sealed class KernelOffsets
     public ulong SkDaddr { get; }
     public ulong SkV6RcvSaddr { get; }
     public ulong SkV6Daddr { get; }
+
+    /// <summary>The bit of skc_ipv6only counted from the start of struct sock, or null when the profile was saved
+    /// before it recorded the flag.</summary>
+    public ulong? SkIpv6OnlyBit { get; }
 }

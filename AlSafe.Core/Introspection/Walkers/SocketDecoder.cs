@@ -35,6 +35,7 @@ public sealed class SocketDecoder
         var remotePort = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(_reader.U16(sock + _o.SkDport, "sock.skc_dport"));
         IPAddress local;
         IPAddress remote;
+        bool? v6Only = null;
         if (family == (ushort)SocketFamily.Inet)
         {
             Span<byte> v4 = stackalloc byte[4];
@@ -50,9 +51,23 @@ public sealed class SocketDecoder
             local = new IPAddress(v6);
             _reader.Read(sock + _o.SkV6Daddr, v6, "sock.skc_v6_daddr");
             remote = new IPAddress(v6);
+            v6Only = V6Only(sock);
         }
 
         return new GuestSocket(
-            fd, inode, (SocketFamily)family, (SocketProtocol)protocol, local, localPort, remote, remotePort, (SocketState)state);
+            fd, inode, (SocketFamily)family, (SocketProtocol)protocol, local, localPort, remote, remotePort, (SocketState)state, v6Only);
+    }
+
+    /// <summary>IPV6_V6ONLY as the kernel keeps it, in a bitfield of sock_common; null when the profile does not say
+    /// where, so that the policy can fail closed.</summary>
+    private bool? V6Only(ulong sock)
+    {
+        if (_o.SkIpv6OnlyBit is not { } bit)
+        {
+            return null;
+        }
+
+        var bits = _reader.U8(sock + (bit / 8), "sock.skc_ipv6only");
+        return ((bits >> (int)(bit % 8)) & 1) != 0;
     }
 }

@@ -74,7 +74,8 @@ public sealed class BtfReader
 
     /// <summary>The size and member byte offsets of struct or union <paramref name="id"/>. Members of anonymous
     /// struct and union members are listed as members of this one, at their accumulated offsets, as C names them.
-    /// Bitfields are given the offset of the byte holding their first bit.</summary>
+    /// Bitfields are given the offset of the byte holding their first bit, and are listed with their bits in
+    /// <see cref="StructLayout.BitFields"/> too.</summary>
     public StructLayout Layout(int id)
     {
         var header = Header(id);
@@ -85,11 +86,12 @@ public sealed class BtfReader
         }
 
         var fields = new Dictionary<string, ulong>(StringComparer.Ordinal);
-        AddMembers(id, 0, fields, 0);
-        return new StructLayout(BinaryPrimitives.ReadUInt32LittleEndian(header[8..]), fields);
+        var bitFields = new Dictionary<string, BitField>(StringComparer.Ordinal);
+        AddMembers(id, 0, fields, bitFields, 0);
+        return new StructLayout(BinaryPrimitives.ReadUInt32LittleEndian(header[8..]), fields) { BitFields = bitFields };
     }
 
-    private void AddMembers(int id, ulong baseBits, Dictionary<string, ulong> fields, int depth)
+    private void AddMembers(int id, ulong baseBits, Dictionary<string, ulong> fields, Dictionary<string, BitField> bitFields, int depth)
     {
         if (depth > MaxNesting)
         {
@@ -109,16 +111,47 @@ public sealed class BtfReader
             var bits = baseBits + (bitfieldEncoding ? rawOffset & 0x00FF_FFFF : rawOffset);
             if (nameOffset != 0)
             {
-                fields.TryAdd(Encoding.UTF8.GetString(String(nameOffset)), bits / 8);
+                var name = Encoding.UTF8.GetString(String(nameOffset));
+                var bitField = bitfieldEncoding ? (int)(rawOffset >> 24) : 0;
+                if (!bitfieldEncoding && IntBitField(StripModifiers(type)) is (var intOffset, var intBits))
+                {
+                    bits += intOffset;
+                    bitField = intBits;
+                }
+
+                fields.TryAdd(name, bits / 8);
+                if (bitField != 0)
+                {
+                    bitFields.TryAdd(name, new BitField(bits, bitField));
+                }
+
                 continue;
             }
 
             var target = StripModifiers(type);
             if (KindOf(target) is BtfKind.Struct or BtfKind.Union)
             {
-                AddMembers(target, bits, fields, depth + 1);
+                AddMembers(target, bits, fields, bitFields, depth + 1);
             }
         }
+    }
+
+    /// <summary>
+    /// Without the struct's kind_flag, a bitfield is told by its int type instead: one narrower than its size, or
+    /// starting past its first bit (BTF_INT_OFFSET, BTF_INT_BITS), is a bitfield of those bits. Null for any other type.
+    /// </summary>
+    private (ulong Offset, int Bits)? IntBitField(int id)
+    {
+        if (id == 0 || KindOf(id) != BtfKind.Int)
+        {
+            return null;
+        }
+
+        var header = Header(id);
+        var encoding = BinaryPrimitives.ReadUInt32LittleEndian(Data(id, header));
+        var offset = (encoding >> 16) & 0xff;
+        var bits = (int)(encoding & 0xff);
+        return offset != 0 || (ulong)bits != 8UL * BinaryPrimitives.ReadUInt32LittleEndian(header[8..]) ? (offset, bits) : null;
     }
 
     /// <summary>Follows typedefs and qualifiers to the type they name.</summary>

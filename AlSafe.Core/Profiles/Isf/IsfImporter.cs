@@ -11,7 +11,7 @@ public static class IsfImporter
     public const string Source = "isf";
 
     /// <exception cref="FormatException">naming <paramref name="origin"/> and what is wrong: not JSON, not an ISF, a
-    /// malformed entry, or a symbol, struct or member the walkers need that the table lacks.</exception>
+    /// malformed entry, or a symbol, struct, member or flag the walkers need that the table lacks.</exception>
     public static KernelProfile Import(ReadOnlySpan<byte> json, string origin)
     {
         IsfDocument document;
@@ -26,11 +26,17 @@ public static class IsfImporter
 
         var (banner, release) = IsfBanner.Read(document, origin);
         var types = new Dictionary<string, StructLayout>(StringComparer.Ordinal);
-        foreach (var (name, fields) in ProfileRequirements.Fields)
+        foreach (var name in ProfileRequirements.Structs)
         {
             if (document.UserTypes.ContainsKey(name))
             {
-                types[name] = IsfLayoutBuilder.Build(json, document, origin, name, fields.ToHashSet(StringComparer.Ordinal));
+                types[name] = IsfLayoutBuilder.Build(
+                    json,
+                    document,
+                    origin,
+                    name,
+                    ProfileRequirements.Fields.GetValueOrDefault(name, []).ToHashSet(StringComparer.Ordinal),
+                    ProfileRequirements.Flags.GetValueOrDefault(name, []).ToHashSet(StringComparer.Ordinal));
             }
         }
 

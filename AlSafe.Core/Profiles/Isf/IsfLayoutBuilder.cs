@@ -1,7 +1,8 @@
 namespace AlSafe.Core.Profiles.Isf;
 
 /// <summary>
-/// Builds the layout of one struct from an ISF: its size and the byte offsets of the members a profile asks for.
+/// Builds the layout of one struct from an ISF: its size, the byte offsets of the members a profile asks for and the
+/// bits of the bitfields it asks for.
 /// Members of anonymous unions and structs, which dwarf2json lists as <c>unnamed_field_N</c> of an
 /// <c>unnamed_...</c> type, are looked up through those types with their offsets added, as C code names them.
 /// </summary>
@@ -12,13 +13,18 @@ internal static class IsfLayoutBuilder
     public const int MaxAnonymousDepth = 16;
 
     public static StructLayout Build(
-        ReadOnlySpan<byte> json, IsfDocument document, string origin, string structName, IReadOnlySet<string> wanted)
+        ReadOnlySpan<byte> json,
+        IsfDocument document,
+        string origin,
+        string structName,
+        IReadOnlySet<string> wanted,
+        IReadOnlySet<string> wantedBitFields)
     {
         var root = IsfUserTypeReader.Read(json, document, structName, origin);
-        var fields = new Dictionary<string, ulong>(StringComparer.Ordinal);
+        var found = new Found(wanted, wantedBitFields);
         var chain = new List<string> { structName };
-        Collect(json, document, origin, root, 0, chain, wanted, fields);
-        foreach (var (field, offset) in fields)
+        Collect(json, document, origin, root, 0, chain, found);
+        foreach (var (field, offset) in found.Fields)
         {
             if (offset >= root.Size)
             {
@@ -27,7 +33,16 @@ internal static class IsfLayoutBuilder
             }
         }
 
-        return new StructLayout(root.Size, fields);
+        foreach (var (field, bits) in found.BitFields)
+        {
+            if (!bits.FitsIn(root.Size))
+            {
+                throw new FormatException(
+                    $"{origin}: {structName}.{field} lies at bit {bits.BitOffset} ({bits.BitLength} bits), outside the struct's {root.Size} bytes");
+            }
+        }
+
+        return new StructLayout(root.Size, found.Fields) { BitFields = found.BitFields };
     }
 
     private static void Collect(
@@ -37,8 +52,7 @@ internal static class IsfLayoutBuilder
         IsfUserType type,
         ulong baseOffset,
         List<string> chain,
-        IReadOnlySet<string> wanted,
-        Dictionary<string, ulong> fields)
+        Found found)
     {
         foreach (var member in type.Members)
         {
@@ -52,10 +66,10 @@ internal static class IsfLayoutBuilder
             {
                 var inner = AnonymousType(document, origin, chain, member);
                 chain.Add(inner);
-                Collect(json, document, origin, IsfUserTypeReader.Read(json, document, inner, origin), offset, chain, wanted, fields);
+                Collect(json, document, origin, IsfUserTypeReader.Read(json, document, inner, origin), offset, chain, found);
                 chain.RemoveAt(chain.Count - 1);
             }
-            else if (wanted.Contains(member.Name))
+            else if (found.Wanted.Contains(member.Name))
             {
                 if (member.TypeKind == "bitfield")
                 {
@@ -63,12 +77,45 @@ internal static class IsfLayoutBuilder
                 }
 
                 // C forbids a member name that repeats inside the anonymous members of one struct.
-                if (!fields.TryAdd(member.Name, offset))
+                if (!found.Fields.TryAdd(member.Name, offset))
                 {
                     throw new FormatException($"{origin}: {chain[0]}.{member.Name} is declared twice");
                 }
             }
+            else if (found.WantedBitFields.Contains(member.Name)
+                && !found.BitFields.TryAdd(member.Name, BitFieldOf(member, offset, origin, chain[0])))
+            {
+                throw new FormatException($"{origin}: {chain[0]}.{member.Name} is declared twice");
+            }
         }
+    }
+
+    /// <summary>dwarf2json gives a bitfield as the offset of its storage unit and its bits within that unit, counted
+    /// from the unit's lowest bit; on little-endian x86-64 the two add up to its bit offset in the struct.</summary>
+    private static BitField BitFieldOf(IsfMember member, ulong offset, string origin, string structName)
+    {
+        var where = $"{origin}: {structName}.{member.Name}";
+        if (member.TypeKind != "bitfield")
+        {
+            throw new FormatException($"{where} is a {member.TypeKind ?? "member of no kind"}, not a bitfield");
+        }
+
+        if (member.BitPosition is not { } position || member.BitLength is not { } length)
+        {
+            throw new FormatException($"{where} is a bitfield without bit_position and bit_length");
+        }
+
+        if (length is 0 or > BitField.MaxBitLength)
+        {
+            throw new FormatException($"{where} is {length} bits wide; a bitfield has 1 to {BitField.MaxBitLength}");
+        }
+
+        if (offset > (ulong.MaxValue - position) / 8)
+        {
+            throw new FormatException($"{where}: bit {position} at offset {offset} overflows");
+        }
+
+        return new BitField((offset * 8) + position, (int)length);
     }
 
     private static string AnonymousType(IsfDocument document, string origin, List<string> chain, IsfMember member)
@@ -100,4 +147,16 @@ internal static class IsfLayoutBuilder
     }
 
     private static string Path(List<string> chain) => string.Join('.', chain);
+
+    /// <summary>What the walk over a struct and its anonymous members looks for, and what it has found.</summary>
+    private sealed class Found(IReadOnlySet<string> wanted, IReadOnlySet<string> wantedBitFields)
+    {
+        public IReadOnlySet<string> Wanted => wanted;
+
+        public IReadOnlySet<string> WantedBitFields => wantedBitFields;
+
+        public Dictionary<string, ulong> Fields { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, BitField> BitFields { get; } = new(StringComparer.Ordinal);
+    }
 }

@@ -45,7 +45,7 @@ internal static class IsfUserTypeReader
         IsfJson.EnterObject(ref reader, origin, where);
         ulong? offset = null;
         var anonymous = false;
-        (string? Kind, string? Name)? type = null;
+        IsfTypeReference? type = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("offset"u8))
@@ -66,20 +66,26 @@ internal static class IsfUserTypeReader
             }
         }
 
+        var found = type ?? throw new FormatException($"{origin}: {where} has no type");
         return new IsfMember(
             name,
             offset ?? throw new FormatException($"{origin}: {where} has no offset"),
-            (type ?? throw new FormatException($"{origin}: {where} has no type")).Kind,
-            type.Value.Name,
-            anonymous);
+            found.Kind,
+            found.Name,
+            anonymous,
+            found.BitPosition,
+            found.BitLength);
     }
 
-    /// <summary>Reads the outer kind and name of a member's type; nested subtypes say nothing about layout here.</summary>
-    private static (string? Kind, string? Name) ReadTypeReference(ref Utf8JsonReader reader, string origin, string where)
+    /// <summary>Reads the outer kind and name of a member's type, and a bitfield's bits; nested subtypes say nothing
+    /// about layout here.</summary>
+    private static IsfTypeReference ReadTypeReference(ref Utf8JsonReader reader, string origin, string where)
     {
         IsfJson.EnterObject(ref reader, origin, where);
         string? kind = null;
         string? name = null;
+        ulong? bitPosition = null;
+        ulong? bitLength = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("kind"u8))
@@ -90,12 +96,20 @@ internal static class IsfUserTypeReader
             {
                 name = IsfJson.ReadString(ref reader, origin, $"{where}.name");
             }
+            else if (reader.ValueTextEquals("bit_position"u8))
+            {
+                bitPosition = IsfJson.ReadUInt64(ref reader, origin, $"{where}.bit_position");
+            }
+            else if (reader.ValueTextEquals("bit_length"u8))
+            {
+                bitLength = IsfJson.ReadUInt64(ref reader, origin, $"{where}.bit_length");
+            }
             else
             {
                 IsfJson.SkipValue(ref reader);
             }
         }
 
-        return (kind, name);
+        return new IsfTypeReference(kind, name, bitPosition, bitLength);
     }
 }

@@ -30,4 +30,9 @@ public sealed record TruthProcess(int Pid, int ParentPid, int Tgid, uint Uid, st
 /// ::ffff:a.b.c.d.
 /// </summary>
 public sealed record TruthSocket(ulong Inode, string Family, string Protocol, IPAddress LocalAddress, ushort LocalPort,
-    IPAddress RemoteAddress, ushort RemotePort, byte State);
+    IPAddress RemoteAddress, ushort RemotePort, byte State)
+{
+    /// <summary>IPV6_V6ONLY of an inet6 socket, as getsockopt answered the helper on a copy of an owner's descriptor
+    /// (pidfd_getfd); null for inet sockets and where the helper could not ask.</summary>
+    public bool? V6Only { get; init; }
+}

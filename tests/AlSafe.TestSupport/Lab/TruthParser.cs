@@ -6,7 +6,8 @@ namespace AlSafe.TestSupport.Lab;
 /// <summary>
 /// Finds one truth block in the console log and parses it. Lines between "@@ALSAFE-TRUTH-BEGIN SEQ" and
 /// "@@ALSAFE-TRUTH-END SEQ COUNT" are tab-separated and tagged:
-///   H release text_hex | S self_pid | P pid ppid tgid uid comm exe | F pid fd inode | N table inode local remote state
+///   H release text_hex | S self_pid | P pid ppid tgid uid comm exe | F pid fd inode | V inode v6only (0 or 1) |
+///   N table inode local remote state
 /// Untagged lines (kernel messages) are skipped; COUNT detects a tagged line damaged by one.
 /// </summary>
 public static class TruthParser
@@ -40,8 +41,8 @@ public static class TruthParser
     }
 
     private static bool IsTagged(string line) =>
-        line.Length > 2 && line[1] == '\t' && line[0] is 'H' or 'S' or 'P' or 'F' or 'N' &&
-        line.Split('\t').Length == line[0] switch { 'H' => 3, 'S' => 2, 'P' => 7, 'F' => 4, _ => 6 };
+        line.Length > 2 && line[1] == '\t' && line[0] is 'H' or 'S' or 'P' or 'F' or 'V' or 'N' &&
+        line.Split('\t').Length == line[0] switch { 'H' => 3, 'S' => 2, 'P' => 7, 'F' => 4, 'V' => 3, _ => 6 };
 
     private static GuestTruth Parse(IReadOnlyList<string> lines)
     {
@@ -51,6 +52,7 @@ public static class TruthParser
         var processes = new List<string[]>();
         var socketFds = new Dictionary<int, List<ulong>>();
         var rows = new Dictionary<ulong, TruthSocket>();
+        var v6Only = new Dictionary<ulong, bool>();
         foreach (var line in lines)
         {
             var f = line.Split('\t');
@@ -70,6 +72,14 @@ public static class TruthParser
                     var fds = socketFds.TryGetValue(Int(f[1]), out var list) ? list : socketFds[Int(f[1])] = [];
                     fds.Add(ulong.Parse(f[3], CultureInfo.InvariantCulture));
                     break;
+                case "V":
+                    v6Only[ulong.Parse(f[1], CultureInfo.InvariantCulture)] = f[2] switch
+                    {
+                        "0" => false,
+                        "1" => true,
+                        _ => throw new LabException($"truth: V line with '{f[2]}' for IPV6_V6ONLY"),
+                    };
+                    break;
                 case "N":
                     var row = ParseRow(f);
                     if (row.Inode != 0) // TIME_WAIT and other fd-less sockets
@@ -83,7 +93,9 @@ public static class TruthParser
         var result = processes.Select(f =>
         {
             var inodes = socketFds.TryGetValue(Int(f[1]), out var list) ? list.Distinct().ToList() : [];
-            var sockets = inodes.Where(rows.ContainsKey).Select(inode => rows[inode]).ToList();
+            var sockets = inodes.Where(rows.ContainsKey)
+                .Select(inode => rows[inode] with { V6Only = v6Only.TryGetValue(inode, out var flag) ? flag : null })
+                .ToList();
             return new TruthProcess(Int(f[1]), Int(f[2]), Int(f[3]), uint.Parse(f[4], CultureInfo.InvariantCulture),
                 Unescape(f[5]), f[6] == "-" ? null : Unescape(f[6]), sockets, inodes.Count - sockets.Count);
         }).ToList();

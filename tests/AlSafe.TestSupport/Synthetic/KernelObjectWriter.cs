@@ -26,6 +26,26 @@ internal sealed class KernelObjectWriter(ArrayPhysicalMemory memory, KernelProfi
     public void Bytes(ulong address, string type, string field, ReadOnlySpan<byte> value) =>
         memory.Write(address + Offset(type, field), value);
 
+    /// <summary>Stores <paramref name="value"/> in a bitfield member, keeping the other bits of the bytes it shares
+    /// with its neighbours.</summary>
+    public void Bits(ulong address, string type, string field, ulong value)
+    {
+        var bits = profile.Types[type].BitFields[field];
+        Span<byte> b = stackalloc byte[1];
+        for (var i = 0; i < bits.BitLength; i++)
+        {
+            var at = address + ((bits.BitOffset + (ulong)i) / 8);
+            var mask = (byte)(1 << (int)((bits.BitOffset + (ulong)i) % 8));
+            if (!memory.TryRead(at, b))
+            {
+                throw new ArgumentOutOfRangeException(nameof(address), $"{type}.{field} at 0x{at:x} lies outside the image");
+            }
+
+            b[0] = ((value >> i) & 1) != 0 ? (byte)(b[0] | mask) : (byte)(b[0] & ~mask);
+            memory.Write(at, b);
+        }
+    }
+
     public void U64(ulong address, ulong value)
     {
         Span<byte> b = stackalloc byte[8];

@@ -158,6 +158,9 @@ internal sealed class ProcessObjectsWriter(
             return;
         }
 
+        // SO_REUSEADDR and the namespace reference every user socket holds set the bits around skc_ipv6only.
+        writer.Bits(common, "sock_common", "skc_reuse", 1);
+        writer.Bits(common, "sock_common", "skc_net_refcnt", 1);
         writer.U16(common, "sock_common", "skc_num", (ushort)spec.Local.Port);
         writer.Bytes(common, "sock_common", "skc_dport", [(byte)(spec.Remote.Port >> 8), (byte)spec.Remote.Port]);
         if (spec.Family == SyntheticSocket.AfInet)
@@ -167,6 +170,7 @@ internal sealed class ProcessObjectsWriter(
             return;
         }
 
+        writer.Bits(common, "sock_common", "skc_ipv6only", spec.V6Only ? 1UL : 0UL);
         writer.Bytes(common, "sock_common", "skc_v6_rcv_saddr", V6(spec.Local.Address));
         writer.Bytes(common, "sock_common", "skc_v6_daddr", V6(spec.Remote.Address));
         writer.Bytes(common, "sock_common", "skc_rcv_saddr", V4Shadow(spec.Local.Address));

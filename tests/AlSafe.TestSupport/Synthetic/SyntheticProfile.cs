@@ -78,7 +78,17 @@ public static class SyntheticProfile
         ["sock_common"] = Layout(
             0x88,
             ("skc_daddr", 0x0), ("skc_rcv_saddr", 0x4), ("skc_dport", 0xC), ("skc_num", 0xE), ("skc_family", 0x10),
-            ("skc_state", 0x12), ("skc_v6_daddr", 0x38), ("skc_v6_rcv_saddr", 0x48)),
+            ("skc_state", 0x12), ("skc_v6_daddr", 0x38), ("skc_v6_rcv_saddr", 0x48)) with
+        {
+            // The byte after skc_state packs four bitfields, as in Debian's 6.1: a walker must pick its one bit.
+            BitFields = new Dictionary<string, BitField>
+            {
+                ["skc_reuse"] = new(0x13 * 8, 4),
+                ["skc_reuseport"] = new((0x13 * 8) + 4, 1),
+                ["skc_ipv6only"] = new((0x13 * 8) + 5, 1),
+                ["skc_net_refcnt"] = new((0x13 * 8) + 6, 1),
+            },
+        },
     };
 
     private static StructLayout Layout(ulong size, params (string Name, ulong Offset)[] fields) =>

@@ -26,6 +26,10 @@ public sealed record SyntheticSocket(ushort Family, ushort Protocol, ushort Type
     /// <summary>skc_state: a <see cref="SocketState"/> value, or anything a hostile test wants.</summary>
     public byte State { get; init; } = (byte)SocketState.Close;
 
+    /// <summary>IPV6_V6ONLY, written to skc_ipv6only of an inet6 socket. False by default, as Linux leaves it
+    /// (net.ipv6.bindv6only = 0).</summary>
+    public bool V6Only { get; init; }
+
     /// <summary>The descriptor to install the socket at; the next free one from 3 when null.</summary>
     public int? Fd { get; init; }
 

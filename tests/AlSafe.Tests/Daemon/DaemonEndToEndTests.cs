@@ -110,9 +110,11 @@ public sealed class DaemonEndToEndTests
     public async Task AWhitelistedServiceIsReachableFromOutsideAndFromTheNeighbour()
     {
         using var timeout = new CancellationTokenSource(Patience);
-        Assert.That(await _lab.TcpFromOutsideAsync(NodeLab.GuestV4, LabLayout.TcpListenPort, timeout.Token), Is.True, "7001 from outside, through the edge");
+        // busybox httpd listens on [::]:80 without IPV6_V6ONLY: the daemon reads the flag and opens IPv4 too.
+        Assert.That(await _lab.TcpFromOutsideAsync(NodeLab.GuestV4, 80, timeout.Token), Is.True, "httpd from outside, through the edge");
         Assert.That(await _lab.TcpFromOutsideAsync(NodeLab.GuestV6, 80, timeout.Token), Is.True, "httpd over IPv6 from outside");
-        Assert.That(await _lab.TcpFromNeighbourAsync(NodeLab.GuestV6, 80, timeout.Token), Is.True, "httpd over IPv6 from the neighbour");
+        Assert.That(await _lab.TcpFromNeighbourAsync(NodeLab.GuestV4, 80, timeout.Token), Is.True, "httpd from the neighbour");
+        Assert.That(await _lab.TcpFromOutsideAsync(NodeLab.GuestV4, LabLayout.TcpListenPort, timeout.Token), Is.True, "7001 from outside");
         Assert.That(await _lab.TcpFromNeighbourAsync(NodeLab.GuestV4, LabLayout.TcpListenPort, timeout.Token), Is.True, "7001 from the neighbour");
     }
 
@@ -136,7 +138,7 @@ public sealed class DaemonEndToEndTests
         }, timeout.Token);
         Assert.That(reached, Is.Empty, "nc on 7010 answered");
         Assert.That(packets, Is.Zero, "packets of port 7010 crossed the guest's tap");
-        Assert.That(await EdgeSetAsync("svc4"), Does.Contain("192.0.2.10 . tcp . 7001 ").And.Not.Contain(" 7010 "));
+        Assert.That(await EdgeSetAsync("svc4"), Does.Contain("192.0.2.10 . tcp . 80 ").And.Contain("192.0.2.10 . tcp . 7001 ").And.Not.Contain(" 7010 "));
         Assert.That(await EdgeSetAsync("svc6"), Does.Contain("fd00:a15a::10 . tcp . 80 ").And.Not.Contain(" 7010 "));
     }
 

@@ -181,6 +181,14 @@ public sealed class ConnectionClassifierTests
             "scoped address",
             TcpSocket("fe80::1", 40000, "fe80::2", 443, SocketState.Established) with { LocalAddress = IPAddress.Parse("fe80::1%2") },
             "scope id");
+        yield return Case(
+            "ipv6-only with a mapped address",
+            TcpSocket("::ffff:10.0.0.5", 40000, "::ffff:192.0.2.7", 443, SocketState.Established) with { V6Only = true },
+            "IPv6-only socket (IPV6_V6ONLY) with an IPv4-mapped address");
+        yield return Case(
+            "ipv6-only listener on the mapped wildcard",
+            TcpSocket("::ffff:0.0.0.0", 80, "::", 0, SocketState.Listen) with { V6Only = true },
+            "IPv4-mapped");
         yield return Case("inode 0", established with { Inode = 0 }, "inode 0");
         yield return Case("unknown family", established with { Family = (SocketFamily)1 }, "neither inet nor inet6");
         yield return Case("unknown protocol", established with { Protocol = (SocketProtocol)132 }, "neither tcp nor udp");

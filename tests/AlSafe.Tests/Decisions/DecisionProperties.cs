@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using AlSafe.Core.Decisions;
 using AlSafe.Core.Introspection.Model;
 using AlSafe.Core.Whitelist;
@@ -46,7 +48,8 @@ public sealed class DecisionProperties
                 && v.Socket.LocalPort == grant.Port
                 && (ReferenceJudge.Unmap(v.Socket.LocalAddress).Equals(grant.VmAddress)
                     || (ReferenceJudge.IsUnset(ReferenceJudge.Unmap(v.Socket.LocalAddress))
-                        && ReferenceJudge.Unmap(v.Socket.LocalAddress).AddressFamily == grant.VmAddress.AddressFamily))
+                        && ReferenceJudge.Unmap(v.Socket.LocalAddress).AddressFamily == grant.VmAddress.AddressFamily)
+                    || (ReferenceJudge.IsDualStack(v.Socket) && grant.VmAddress.AddressFamily == AddressFamily.InterNetwork))
                 && v.GrantingEntries.Any(e => Within(grant, e)));
             Assert.That(sources, Is.Not.Empty, $"no allowed listener and line for {grant}");
         }
@@ -89,6 +92,9 @@ public sealed class DecisionProperties
         && entry.Remote.Covers(grant.Remote)
         && entry.RemotePort == grant.RemotePort;
 
+    private static bool IsIPv6Wildcard(GuestSocket socket) =>
+        socket.LocalAddress.Equals(IPAddress.IPv6Any) && socket.RemoteAddress.Equals(IPAddress.IPv6Any);
+
     private static List<VerdictKind> Holders(VerdictReport report, ulong inode) =>
     [
         .. report.Verdicts.Where(v => v.Socket.Inode == inode).Select(v => v.Kind),
@@ -123,6 +129,15 @@ public sealed class DecisionProperties
             {
                 Assert.That(verdict.Entry, Is.Null);
                 Assert.That(verdict.GrantingEntries, Is.Empty);
+                if (matching.Count == 0 && ReferenceJudge.Serves(verdict.Socket) && IsIPv6Wildcard(verdict.Socket))
+                {
+                    // Only a listener on '::' that may be IPv6-only explains why IPv4 lines did not open it.
+                    Assert.That(
+                        verdict.Reason.Contains("IPV6_V6ONLY", StringComparison.Ordinal),
+                        Is.EqualTo(!ReferenceJudge.IsDualStack(verdict.Socket)),
+                        verdict.Reason);
+                }
+
                 if (matching.Count > 0)
                 {
                     Assert.That(verdict.Reason, Does.StartWith($"socket inode {verdict.Socket.Inode} is also held by pid"));

@@ -45,6 +45,54 @@ public sealed class GrantBuilderTests
     }
 
     [Test]
+    public void AnIPv6OnlyWildcardListenerIsOpenedOnIPv6AddressesOnly()
+    {
+        var grants = Build([Line(1, "nginx", Tcp, In, "443")], Nginx(Listener("::", 443) with { V6Only = true }));
+
+        Assert.That(grants.Inbound, Is.EqualTo(new[] { new InboundGrant(IPAddress.Parse("2001:db8::5"), Tcp, 443, Prefix("::/0"), PortRange.Any) }));
+    }
+
+    [Test]
+    public void ADualStackWildcardListenerIsOpenedOnEveryVmAddress()
+    {
+        var grants = Build([Line(1, "httpd", Tcp, In, "80")], Process(8, "httpd", "/bin/busybox", Listener("::", 80) with { V6Only = false }));
+
+        Assert.That(
+            grants.Inbound,
+            Is.EqualTo(new[]
+            {
+                new InboundGrant(IPAddress.Parse("10.0.0.5"), Tcp, 80, Prefix("0.0.0.0/0"), PortRange.Any),
+                new InboundGrant(IPAddress.Parse("10.0.0.6"), Tcp, 80, Prefix("0.0.0.0/0"), PortRange.Any),
+                new InboundGrant(IPAddress.Parse("2001:db8::5"), Tcp, 80, Prefix("::/0"), PortRange.Any),
+            }));
+    }
+
+    [Test]
+    public void ADualStackListenerOpensEachLinesRemoteOnTheAddressesOfItsFamily()
+    {
+        var grants = Build(
+            [Line(1, "dnsmasq", Udp, In, "53", "192.0.2.0/24"), Line(2, "dnsmasq", Udp, In, "53", "2001:db8:1::/48", "1024-65535")],
+            Process(9, "dnsmasq", "/usr/sbin/dnsmasq", UdpSocket("::", 53, "::", 0, SocketState.Close) with { V6Only = false }));
+
+        Assert.That(
+            grants.Inbound.Select(g => $"{g.VmAddress} {g.Protocol} {g.Port} {g.Remote} {g.RemotePort}"),
+            Is.EqualTo(new[]
+            {
+                "10.0.0.5 Udp 53 192.0.2.0/24 *",
+                "10.0.0.6 Udp 53 192.0.2.0/24 *",
+                "2001:db8::5 Udp 53 2001:db8:1::/48 1024-65535",
+            }));
+    }
+
+    [Test]
+    public void AListenerOnOneIPv6AddressOpensOnlyThatAddress()
+    {
+        var grants = Build([Line(1, "nginx", Tcp, In, "80")], Nginx(Listener("2001:db8::5", 80) with { V6Only = false }));
+
+        Assert.That(grants.Inbound.Select(g => g.VmAddress), Is.EqualTo(new[] { IPAddress.Parse("2001:db8::5") }));
+    }
+
+    [Test]
     public void AListenerBoundToAnAddressIsOpenedThereOnlyIfItIsTheVms()
     {
         WhitelistEntry[] lines = [Line(1, "nginx", Tcp, In)];

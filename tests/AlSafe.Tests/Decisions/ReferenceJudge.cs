@@ -61,9 +61,13 @@ internal static class ReferenceJudge
         }
 
         return Serves(socket)
-            ? entry.Remote.IsAny || entry.Remote.Family == Unmap(socket.LocalAddress).AddressFamily
+            ? entry.Remote.IsAny || entry.Remote.Family == Unmap(socket.LocalAddress).AddressFamily || IsDualStack(socket)
             : entry.Remote.Contains(Unmap(socket.RemoteAddress)) && entry.RemotePort.Contains(socket.RemotePort);
     }
+
+    /// <summary>An inet6 socket on '::' that the guest kernel shows taking IPv4 too: any line's remote can reach it.</summary>
+    public static bool IsDualStack(GuestSocket socket) =>
+        socket.Family == SocketFamily.Inet6 && socket.V6Only == false && socket.LocalAddress.Equals(IPAddress.IPv6Any);
 
     public static bool IsUnset(IPAddress address) =>
         address.Equals(address.AddressFamily == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any);

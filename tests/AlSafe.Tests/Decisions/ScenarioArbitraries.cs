@@ -69,8 +69,9 @@ public static class ScenarioArbitraries
         from protocol in Gen.Elements(SocketProtocol.Tcp, SocketProtocol.Udp)
         from port in Gen.Elements(ServicePorts)
         from inode in Inode
+        from v6Only in V6OnlyFor(FamilyOf(local))
         select new GuestSocket(
-            fd, inode, FamilyOf(local), protocol, local, port, Unset(local), 0, protocol == SocketProtocol.Tcp ? SocketState.Listen : SocketState.Close);
+            fd, inode, FamilyOf(local), protocol, local, port, Unset(local), 0, protocol == SocketProtocol.Tcp ? SocketState.Listen : SocketState.Close, v6Only);
 
     /// <summary>A connected socket with addresses of one family: a client, or a listener's child when the ports meet.</summary>
     private static Gen<GuestSocket> Connected(int fd) =>
@@ -81,7 +82,8 @@ public static class ScenarioArbitraries
         from localPort in Gen.Elements(ServicePorts.Append((ushort)40000).ToArray())
         from remotePort in Gen.Elements(PeerPorts)
         from inode in Inode
-        select new GuestSocket(fd, inode, FamilyOf(local), protocol, local, localPort, remote, remotePort, state);
+        from v6Only in V6OnlyFor(FamilyOf(local))
+        select new GuestSocket(fd, inode, FamilyOf(local), protocol, local, localPort, remote, remotePort, state, v6Only);
 
     /// <summary>Any values at all, mostly ones no kernel produces.</summary>
     private static Gen<GuestSocket> Anything(int fd) =>
@@ -93,9 +95,14 @@ public static class ScenarioArbitraries
         from localPort in Gen.Elements(LocalPorts)
         from remotePort in Gen.Elements(RemotePorts)
         from inode in Gen.Choose(0, 12)
-        select new GuestSocket(fd, (ulong)inode, family, protocol, local, localPort, remote, remotePort, state);
+        from v6Only in Gen.Elements<bool?>(null, false, true)
+        select new GuestSocket(fd, (ulong)inode, family, protocol, local, localPort, remote, remotePort, state, v6Only);
 
     private static Gen<ulong> Inode => Gen.Choose(1, 30).Select(inode => (ulong)inode);
+
+    /// <summary>IPV6_V6ONLY as introspection gives it: known either way or unknown for inet6, never set for inet.</summary>
+    private static Gen<bool?> V6OnlyFor(SocketFamily family) =>
+        family == SocketFamily.Inet6 ? Gen.Elements<bool?>(null, false, true) : Gen.Constant<bool?>(null);
 
     private static SocketFamily FamilyOf(IPAddress address) =>
         address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? SocketFamily.Inet : SocketFamily.Inet6;

@@ -156,12 +156,81 @@ public sealed class VerdictEngineTests
     }
 
     [Test]
-    public void AWildcardIPv6ListenerIsNotOpenedByIPv4Lines()
+    public void AWildcardIPv6ListenerWhoseV6OnlyIsUnknownIsNotOpenedByIPv4Lines()
     {
         var verdict = Decide([Line(1, "nginx", Tcp, In, "80", "10.0.0.0/8")], Nginx(Listener("::", 80))).Verdicts.Single();
 
         Assert.That(verdict.Kind, Is.EqualTo(VerdictKind.Block));
-        Assert.That(verdict.Reason, Does.Contain("IPV6_V6ONLY"));
+        Assert.That(verdict.Reason, Does.Contain("IPV6_V6ONLY cannot be seen"));
+    }
+
+    [Test]
+    public void AnIPv6OnlyWildcardListenerIsNotOpenedByIPv4Lines()
+    {
+        var verdict = Decide(
+            [Line(1, "nginx", Tcp, In, "80", "10.0.0.0/8"), Line(2, "nginx", Udp, In, "80")],
+            Nginx(Listener("::", 80) with { V6Only = true })).Verdicts.Single();
+
+        Assert.That(verdict.Kind, Is.EqualTo(VerdictKind.Block));
+        Assert.That(verdict.Reason, Does.Contain("IPV6_V6ONLY is set"));
+    }
+
+    [TestCase(Tcp)]
+    [TestCase(Udp)]
+    public void ADualStackWildcardSocketIsOpenedByLinesOfEitherFamily(SocketProtocol protocol)
+    {
+        WhitelistEntry[] lines =
+        [
+            Line(1, "nginx", protocol, In, "80", "10.0.0.0/8"),
+            Line(2, "nginx", protocol, In, "80", "2001:db8::/32"),
+            Line(3, "nginx", protocol, Out),
+            Line(4, "nginx", protocol, In, "80"),
+        ];
+        var socket = protocol == Tcp ? Listener("::", 80) : UdpSocket("::", 80, "::", 0, SocketState.Close);
+
+        var verdict = Decide(lines, Nginx(socket with { V6Only = false })).Verdicts.Single();
+
+        Assert.That(verdict.Kind, Is.EqualTo(VerdictKind.Allow));
+        Assert.That(verdict.Entry!.Line, Is.EqualTo(1), "an IPv4 line opens a dual-stack socket");
+        Assert.That(verdict.GrantingEntries.Select(e => e.Line), Is.EqualTo(new[] { 1, 2, 4 }));
+    }
+
+    [Test]
+    public void ADualStackListenerMeetsIPv4LinesThroughTheRemoteIndexToo()
+    {
+        // Eight lines or more for one port are looked up by remote: the IPv4 line at 5 must still be the first match.
+        var lines = Enumerable.Range(1, 12)
+            .Select(n => Line(n, "nginx", Tcp, In, "80", n == 5 ? "192.0.2.0/24" : $"2001:db8:{n:x}::/48"))
+            .ToArray();
+        WhitelistEntry[] ipv4First = [Line(1, "nginx", Tcp, In, "80", "198.51.100.0/24"), .. lines.Skip(1)];
+
+        var dualStack = Nginx(Listener("::", 80) with { V6Only = false });
+        var ipv6Only = Nginx(Listener("::", 80) with { V6Only = true });
+
+        Assert.That(Decide(lines, dualStack).Verdicts.Single().GrantingEntries, Has.Count.EqualTo(12));
+        Assert.That(Decide(ipv4First, dualStack).Verdicts.Single().Entry!.Line, Is.EqualTo(1));
+        Assert.That(Decide(ipv4First, ipv6Only).Verdicts.Single().Entry!.Line, Is.EqualTo(2));
+        Assert.That(Decide(ipv4First, ipv6Only).Verdicts.Single().GrantingEntries.Select(e => e.Line), Does.Not.Contain(1).And.Not.Contain(5));
+    }
+
+    [Test]
+    public void AListenerOnOneIPv6AddressIsNeverDualStack()
+    {
+        var verdict = Decide(
+            [Line(1, "nginx", Tcp, In, "80", "10.0.0.0/8")],
+            Nginx(Listener("2001:db8::5", 80) with { V6Only = false })).Verdicts.Single();
+
+        Assert.That(verdict.Kind, Is.EqualTo(VerdictKind.Block));
+        Assert.That(verdict.Reason, Is.EqualTo("denied by default: no whitelist line matches"));
+    }
+
+    [Test]
+    public void ABlockedDualStackListenerIsDeniedWithoutMentioningV6Only()
+    {
+        var verdict = Decide([Line(1, "nginx", Tcp, In, "443")], Nginx(Listener("::", 80) with { V6Only = false })).Verdicts.Single();
+
+        Assert.That(verdict.Kind, Is.EqualTo(VerdictKind.Block));
+        Assert.That(verdict.Reason, Is.EqualTo("denied by default: no whitelist line matches"));
     }
 
     [Test]

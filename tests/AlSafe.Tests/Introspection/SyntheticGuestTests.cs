@@ -44,7 +44,7 @@ public sealed class SyntheticGuestTests
         .AddProcess(
             400, "sshd", 0, "/usr/sbin/sshd",
             SyntheticSocket.Tcp(new IPEndPoint(IPAddress.Any, 22), AnyV4, SocketState.Listen, 9100),
-            SyntheticSocket.Tcp(new IPEndPoint(IPAddress.IPv6Any, 22), AnyV6, SocketState.Listen, 9101),
+            SyntheticSocket.Tcp(new IPEndPoint(IPAddress.IPv6Any, 22), AnyV6, SocketState.Listen, 9101) with { V6Only = true },
             SyntheticSocket.Tcp(Ep("10.0.0.5", 22), Ep("10.0.0.9", 51514), SocketState.Established, 9102))
         .AddProcess(new SyntheticProcess(500, "app-server")
         {
@@ -99,6 +99,47 @@ public sealed class SyntheticGuestTests
     }
 
     [Test]
+    public void The_ipv6only_flag_is_read_as_its_own_bit()
+    {
+        // The bits around skc_ipv6only are set in every socket (skc_reuse, skc_net_refcnt): reading the byte whole
+        // would take every socket for IPv6-only.
+        var guest = new SyntheticGuestBuilder()
+            .AddProcess(1, "init", 0, "/sbin/init")
+            .AddProcess(
+                600, "server", 0, "/usr/sbin/server",
+                SyntheticSocket.Tcp(new IPEndPoint(IPAddress.IPv6Any, 80), AnyV6, SocketState.Listen, 9300),
+                SyntheticSocket.Tcp(new IPEndPoint(IPAddress.IPv6Any, 443), AnyV6, SocketState.Listen, 9301) with { V6Only = true },
+                SyntheticSocket.Udp(new IPEndPoint(IPAddress.IPv6Any, 53), AnyV6, SocketState.Close, 9302),
+                SyntheticSocket.Udp(new IPEndPoint(IPAddress.IPv6Any, 123), AnyV6, SocketState.Close, 9303) with { V6Only = true },
+                SyntheticSocket.Tcp(new IPEndPoint(IPAddress.Any, 8080), AnyV4, SocketState.Listen, 9304))
+            .Build();
+
+        var sockets = new Introspector([guest.Profile]).Introspect(guest.Memory).Processes.Single(p => p.Pid == 600).Sockets;
+
+        Assert.That(sockets.Select(s => (s.Inode, s.V6Only)), Is.EqualTo(new (ulong, bool?)[]
+        {
+            (9300, false), (9301, true), (9302, false), (9303, true), (9304, null),
+        }));
+    }
+
+    [Test]
+    public void A_profile_saved_before_the_ipv6only_flag_leaves_it_unknown()
+    {
+        var guest = Scene(new SyntheticGuestBuilder()).Build();
+        var sockCommon = guest.Profile.Types["sock_common"];
+        var types = new Dictionary<string, AlSafe.Core.Profiles.StructLayout>(guest.Profile.Types)
+        {
+            ["sock_common"] = sockCommon with { BitFields = new Dictionary<string, AlSafe.Core.Profiles.BitField>() },
+        };
+
+        var snapshot = new Introspector([guest.Profile with { Types = types }]).Introspect(guest.Memory);
+
+        var sockets = snapshot.Processes.SelectMany(p => p.Sockets).ToList();
+        Assert.That(sockets.Where(s => s.Family == SocketFamily.Inet6), Is.Not.Empty);
+        Assert.That(sockets.Select(s => s.V6Only), Is.All.Null);
+    }
+
+    [Test]
     public void Finds_its_profile_among_others()
     {
         var guest = Scene(new SyntheticGuestBuilder().WithKaslrSlide(0x1000_0000)).Build();
@@ -149,7 +190,7 @@ public sealed class SyntheticGuestTests
         yield return new GuestProcess(400, 400, 1, "sshd", 0, "/usr/sbin/sshd", false,
         [
             new GuestSocket(3, 9100, SocketFamily.Inet, SocketProtocol.Tcp, IPAddress.Any, 22, IPAddress.Any, 0, SocketState.Listen),
-            new GuestSocket(4, 9101, SocketFamily.Inet6, SocketProtocol.Tcp, IPAddress.IPv6Any, 22, IPAddress.IPv6Any, 0, SocketState.Listen),
+            new GuestSocket(4, 9101, SocketFamily.Inet6, SocketProtocol.Tcp, IPAddress.IPv6Any, 22, IPAddress.IPv6Any, 0, SocketState.Listen, V6Only: true),
             new GuestSocket(
                 5, 9102, SocketFamily.Inet, SocketProtocol.Tcp,
                 IPAddress.Parse("10.0.0.5"), 22, IPAddress.Parse("10.0.0.9"), 51514, SocketState.Established),
@@ -159,7 +200,7 @@ public sealed class SyntheticGuestTests
             new GuestSocket(3, 9200, SocketFamily.Inet, SocketProtocol.Udp, IPAddress.Any, 5353, IPAddress.Any, 0, SocketState.Close),
             new GuestSocket(
                 100, 9201, SocketFamily.Inet6, SocketProtocol.Tcp,
-                IPAddress.Parse("::ffff:10.0.0.1"), 8443, IPAddress.Parse("::ffff:10.0.0.2"), 40000, SocketState.Established),
+                IPAddress.Parse("::ffff:10.0.0.1"), 8443, IPAddress.Parse("::ffff:10.0.0.2"), 40000, SocketState.Established, V6Only: false),
         ], 1);
         yield return new GuestProcess(
             501, 501, 1, "a-very-long-com", 65534,
@@ -167,7 +208,7 @@ public sealed class SyntheticGuestTests
             [
                 new GuestSocket(
                     3, ulong.MaxValue, SocketFamily.Inet6, SocketProtocol.Tcp,
-                    IPAddress.Parse("2001:db8::1"), 443, IPAddress.Parse("2001:db8::2"), 65535, SocketState.SynSent),
+                    IPAddress.Parse("2001:db8::1"), 443, IPAddress.Parse("2001:db8::2"), 65535, SocketState.SynSent, V6Only: false),
             ], 0);
         yield return new GuestProcess(502, 502, 1, "exe-less", uint.MaxValue - 1, null, false, [], 0);
     }

@@ -19,13 +19,14 @@ public sealed class TruthParserTests
         "P\t100\t1\t100\t1000\tmy\\x09comm\\x20x\\\\y\t/opt/a\\x20b/worker",
         "F\t100\t3\t501",
         "F\t100\t4\t502",
+        "V\t502\t0",
         "F\t100\t5\t503",
         "F\t100\t6\t503",
         "[    9.9] random: crng init done",
         "N\ttcp\t501\t0100007F:1B59\t0100007F:8E34\t01",
         "N\ttcp\t0\t0100007F:1B5A\t0100007F:8E35\t06",
         "N\ttcp6\t502\t0000000000000000FFFF00000A0200C0:1B5B\t00000000000000000000000001000000:D828\t0A",
-        "@@ALSAFE-TRUTH-END 4 12",
+        "@@ALSAFE-TRUTH-END 4 13",
     ];
 
     [Test]
@@ -61,6 +62,14 @@ public sealed class TruthParserTests
         Assert.That(v6.LocalAddress, Is.EqualTo(IPAddress.Parse("::ffff:192.0.2.10")));
         Assert.That(v6.RemoteAddress, Is.EqualTo(IPAddress.IPv6Loopback));
         Assert.That(v6.State, Is.EqualTo(0x0A));
+    }
+
+    [Test]
+    public void TheIpv6OnlyFlagBelongsToItsInet6Socket()
+    {
+        var sockets = TruthParser.TryParse(Block, 4)!.Processes[2].Sockets;
+
+        Assert.That(sockets.Select(s => (s.Inode, s.V6Only)), Is.EqualTo(new (ulong, bool?)[] { (501, null), (502, false) }));
     }
 
     [Test]

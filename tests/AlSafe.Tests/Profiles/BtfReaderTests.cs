@@ -55,6 +55,46 @@ public sealed class BtfReaderTests
     }
 
     [Test]
+    public void KindFlagBitfields_AreListedWithTheirBits()
+    {
+        var (blob, ids) = Synthetic();
+
+        var bits = new BtfReader(blob).Layout(ids.Bits);
+
+        Assert.That(bits.BitFields, Is.EquivalentTo(new Dictionary<string, BitField>
+        {
+            ["a"] = new(0, 3),
+            ["b"] = new(3, 5),
+            ["c"] = new(16, 8),
+        }));
+    }
+
+    [Test]
+    public void WithoutTheKindFlag_ABitfieldIsToldByItsIntType()
+    {
+        // struct old { u32 x; u8 y:1 (BTF_INT_OFFSET 5); u16 z:3 } as BTF wrote bitfields before kind_flag.
+        var b = new BtfBlob();
+        var u32 = b.Add(BtfKind.Int, "unsigned int", 0, 4, false, 32);
+        var bit = b.Add(BtfKind.Int, "unsigned char", 0, 1, false, (5u << 16) | 1);
+        var threeBits = b.Add(BtfKind.Int, "short unsigned int", 0, 2, false, 3);
+        var typedef = b.Add(BtfKind.Typedef, "u16_3", 0, (uint)threeBits);
+        var old = b.Add(BtfKind.Struct, "old", 3, 8, false,
+            b.Name("x"), (uint)u32, 0,
+            b.Name("y"), (uint)bit, 32,
+            b.Name("z"), (uint)typedef, 48);
+
+        var layout = new BtfReader(b.ToArray()).Layout(old);
+
+        Assert.That(layout.BitFields, Is.EquivalentTo(new Dictionary<string, BitField>
+        {
+            ["y"] = new(37, 1),
+            ["z"] = new(48, 3),
+        }));
+        Assert.That(layout.Fields["y"], Is.EqualTo(4));
+        Assert.That(layout.Fields["x"], Is.EqualTo(0));
+    }
+
+    [Test]
     public void BadMagic_IsRefused()
     {
         var blob = new BtfBlob().ToArray(magic: 0x9FEB);
@@ -102,6 +142,31 @@ public sealed class BtfReaderTests
                 }
             }
         }
+    }
+
+    [Test]
+    public void RealKernel_HasEveryFlag_AtTheBitsDwarfGives()
+    {
+        var btf = new BtfReader(new ElfImage(RealKernel.Vmlinux).SectionData(".BTF"));
+        var userTypes = RealKernel.Isf.GetProperty("user_types");
+        var ids = btf.FindStructs(ProfileRequirements.Flags.Keys);
+
+        foreach (var (type, flags) in ProfileRequirements.Flags)
+        {
+            var layout = btf.Layout(ids[type]);
+            foreach (var flag in flags)
+            {
+                // dwarf2json names the flag's storage unit by its byte offset and the flag's bits within it.
+                var member = userTypes.GetProperty(type).GetProperty("fields").GetProperty(flag);
+                var dwarf = new BitField(
+                    (member.GetProperty("offset").GetUInt64() * 8) + member.GetProperty("type").GetProperty("bit_position").GetUInt64(),
+                    member.GetProperty("type").GetProperty("bit_length").GetInt32());
+                Assert.That(layout.BitFields[flag], Is.EqualTo(dwarf), $"{type}.{flag}");
+            }
+        }
+
+        // bpftool btf dump: 'skc_ipv6only' type_id=20 bits_offset=157 bitfield_size=1
+        Assert.That(btf.Layout(ids["sock_common"]).BitFields["skc_ipv6only"], Is.EqualTo(new BitField(157, 1)));
     }
 
     [Test]

@@ -27,6 +27,7 @@ public sealed class KernelProfileFactoryTests
         Assert.That(profile.Symbols["init_task"], Is.EqualTo(0xffffffff_82a1aa40));
         Assert.That(profile.Symbols, Does.ContainKey("__pgtable_l5_enabled"));
         Assert.That(profile.Types["task_struct"].Size, Is.EqualTo(9792));
+        Assert.That(profile.Types["sock_common"].BitFields["skc_ipv6only"], Is.EqualTo(new BitField(157, 1)));
     }
 
     [Test]
@@ -42,7 +43,10 @@ public sealed class KernelProfileFactoryTests
         {
             Assert.That(layout.Size, Is.EqualTo(imported.Types[type].Size), type);
             Assert.That(layout.Fields, Is.EquivalentTo(imported.Types[type].Fields), type);
+            Assert.That(layout.BitFields, Is.EquivalentTo(imported.Types[type].BitFields), type);
         }
+
+        Assert.That(built.Types["sock_common"].BitFields, Does.ContainKey("skc_ipv6only"));
     }
 
     [Test]
@@ -57,6 +61,7 @@ public sealed class KernelProfileFactoryTests
 
         Assert.That(read.Symbols, Is.EquivalentTo(built.Symbols));
         Assert.That(read.Types.Keys, Is.EquivalentTo(built.Types.Keys));
+        Assert.That(read.Types["sock_common"].BitFields, Is.EquivalentTo(built.Types["sock_common"].BitFields));
         Assert.That(read.Banner, Is.EqualTo(built.Banner));
     }
 

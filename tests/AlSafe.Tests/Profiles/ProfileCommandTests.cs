@@ -27,6 +27,31 @@ public sealed class ProfileCommandTests
     }
 
     [Test]
+    public void Build_OfTheDebianPackage_AndImport_OfItsSymbolTable_AgreeOnTheIpv6OnlyBit()
+    {
+        var built = Path.Combine(Path.GetTempPath(), $"alsafe-profile-{Guid.NewGuid():N}.json");
+        var imported = Path.Combine(Path.GetTempPath(), $"alsafe-profile-{Guid.NewGuid():N}.json");
+        try
+        {
+            var isf = RealKernel.IsfPath;
+            Assume.That(File.Exists(isf), $"no {isf}");
+            Assert.That(ProfileCommand.Run(["build", RealKernel.PackagePath(), "-o", built], Stream.Null, TextWriter.Null), Is.EqualTo(0));
+            Assert.That(ProfileCommand.Run(["import", isf, "-o", imported], Stream.Null, TextWriter.Null), Is.EqualTo(0));
+
+            var fromBtf = KernelProfileSerializer.Load(built).Types["sock_common"].BitFields["skc_ipv6only"];
+            var fromDwarf = KernelProfileSerializer.Load(imported).Types["sock_common"].BitFields["skc_ipv6only"];
+
+            Assert.That(fromBtf, Is.EqualTo(fromDwarf));
+            Assert.That(fromBtf, Is.EqualTo(new BitField((19 * 8) + 5, 1)), "bit 5 of the byte at 19, after skc_reuse:4 and skc_reuseport:1");
+        }
+        finally
+        {
+            File.Delete(built);
+            File.Delete(imported);
+        }
+    }
+
+    [Test]
     public void Build_WithoutOutput_WritesJsonToStdout()
     {
         using var stdout = new MemoryStream();

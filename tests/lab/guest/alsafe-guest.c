@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/pidfd.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -179,7 +180,33 @@ static long status_field(const char *status, const char *name)
     return line ? strtol(line + strlen(name), NULL, 10) : -1;
 }
 
-/* P\tPID\tPPID\tTGID\tUID\tCOMM\tEXE, then F\tPID\tFD\tINODE for every socket fd. */
+/*
+ * IPV6_V6ONLY of another process's socket, as the kernel answers getsockopt on a copy of its descriptor taken with
+ * pidfd_getfd (root may take any process's): 0 or 1, or -1 when it is no inet6 socket or the descriptor is gone.
+ * /proc/net does not show the flag, and the owner cannot be asked.
+ */
+static int v6only_of(int pidfd, int fd)
+{
+    if (pidfd < 0)
+        return -1;
+    int copy = pidfd_getfd(pidfd, fd, 0);
+    if (copy < 0)
+        return -1;
+    int domain = 0, v6only = -1;
+    socklen_t length = sizeof domain;
+    if (getsockopt(copy, SOL_SOCKET, SO_DOMAIN, &domain, &length) == 0 && domain == AF_INET6) {
+        length = sizeof v6only;
+        if (getsockopt(copy, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, &length) < 0)
+            v6only = -1;
+    }
+    close(copy);
+    return v6only;
+}
+
+/*
+ * P\tPID\tPPID\tTGID\tUID\tCOMM\tEXE, then F\tPID\tFD\tINODE for every socket fd, each inet6 one followed by
+ * V\tINODE\tV6ONLY (0 or 1).
+ */
 static void print_process(FILE *out, const char *pid)
 {
     char path[64], status[4096], comm[64], exe[4096];
@@ -209,6 +236,7 @@ static void print_process(FILE *out, const char *pid)
     DIR *fds = opendir(path);
     if (!fds)
         return;
+    int pidfd = pidfd_open((pid_t)strtol(pid, NULL, 10), 0);
     struct dirent *entry;
     while ((entry = readdir(fds))) {
         if (!isdigit((unsigned char)entry->d_name[0]))
@@ -220,9 +248,15 @@ static void print_process(FILE *out, const char *pid)
             continue;
         target[length] = '\0';
         unsigned long long inode;
-        if (sscanf(target, "socket:[%llu]", &inode) == 1)
-            fprintf(out, "F\t%s\t%s\t%llu\n", pid, entry->d_name, inode);
+        if (sscanf(target, "socket:[%llu]", &inode) != 1)
+            continue;
+        fprintf(out, "F\t%s\t%s\t%llu\n", pid, entry->d_name, inode);
+        int v6only = v6only_of(pidfd, (int)strtol(entry->d_name, NULL, 10));
+        if (v6only >= 0)
+            fprintf(out, "V\t%llu\t%d\n", inode, v6only);
     }
+    if (pidfd >= 0)
+        close(pidfd);
     closedir(fds);
 }
 
@@ -267,7 +301,7 @@ static unsigned long long kernel_text(void)
  * One coherent-as-possible snapshot, printed in one process so that the only transient task is this one (its pid is
  * the S line and it is not listed as a process):
  *   @@ALSAFE-TRUTH-BEGIN SEQ
- *   H\tRELEASE\tTEXT_HEX        S\tSELF_PID        P/F lines        N lines
+ *   H\tRELEASE\tTEXT_HEX        S\tSELF_PID        P/F/V lines        N lines
  *   @@ALSAFE-TRUTH-END SEQ LINES   (LINES counts the lines in between, so that a reader can detect damage)
  */
 static void print_truth(const char *seq)

@@ -25,6 +25,10 @@ public sealed class SnapshotJsonReaderTests
                     IPAddress.Parse("fd00::1"), 53, SocketState.Established),
                 new GuestSocket(5, ulong.MaxValue, SocketFamily.Inet, SocketProtocol.Tcp, IPAddress.Parse("192.0.2.10"), 80,
                     IPAddress.Parse("198.51.100.7"), 40000, SocketState.TimeWait),
+                new GuestSocket(6, 9102, SocketFamily.Inet6, SocketProtocol.Tcp, IPAddress.IPv6Any, 80, IPAddress.IPv6Any, 0,
+                    SocketState.Listen, V6Only: false),
+                new GuestSocket(7, 9103, SocketFamily.Inet6, SocketProtocol.Tcp, IPAddress.IPv6Any, 443, IPAddress.IPv6Any, 0,
+                    SocketState.Listen, V6Only: true),
             ], 0),
         };
         var snapshot = new IntrospectionSnapshot(Kernel, processes, new IntrospectionTimings(TimeSpan.FromMilliseconds(1), TimeSpan.Zero, 9), true);
@@ -60,6 +64,50 @@ public sealed class SnapshotJsonReaderTests
         Assert.That(read.Snapshot.Processes[0].Sockets, Has.Count.EqualTo(1), "the other socket of the process stays");
         Assert.That(read.Rejected, Has.Count.EqualTo(1));
         Assert.That(read.Rejected[0], Does.StartWith("conn.json: $.processes[0].sockets[0] (pid 7, srv): ").And.Contain(reason));
+    }
+
+    [TestCase("\"state\": \"LISTEN\"", "\"state\": \"LISTEN\", \"v6only\": true", "v6only is given for an inet socket")]
+    [TestCase("\"state\": \"LISTEN\"", "\"state\": \"LISTEN\", \"v6only\": 1", "v6only 1 is not a boolean")]
+    public void A_v6only_that_cannot_be_right_leaves_the_socket_out(string good, string bad, string reason) =>
+        An_implausible_socket_is_left_out_with_its_reason(good, bad, reason);
+
+    [TestCase("", null)]
+    [TestCase(", \"v6only\": null", null)]
+    [TestCase(", \"v6only\": false", false)]
+    [TestCase(", \"v6only\": true", true)]
+    public void V6only_is_read_when_given_and_unknown_when_not(string v6Only, bool? expected)
+    {
+        var json = $$"""
+            { "processes": [ { "pid": 7, "tgid": 7, "ppid": 1, "comm": "srv", "exe": "/srv", "uid": 0, "sockets": [
+                { "fd": 3, "inode": 11, "family": "inet6", "proto": "tcp", "localAddress": "::", "localPort": 80,
+                  "remoteAddress": "::", "remotePort": 0, "state": "LISTEN"{{v6Only}} } ] } ] }
+            """;
+
+        var read = SnapshotJsonReader.Read(Encoding.UTF8.GetBytes(json), "conn.json");
+
+        Assert.That(read.Rejected, Is.Empty);
+        var socket = read.Snapshot.Processes[0].Sockets[0];
+        Assert.That(socket.Family, Is.EqualTo(SocketFamily.Inet6));
+        Assert.That(socket.V6Only, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void The_writer_gives_v6only_only_where_it_is_known()
+    {
+        var sockets = new[]
+        {
+            new GuestSocket(3, 1, SocketFamily.Inet, SocketProtocol.Tcp, IPAddress.Any, 80, IPAddress.Any, 0, SocketState.Listen),
+            new GuestSocket(4, 2, SocketFamily.Inet6, SocketProtocol.Tcp, IPAddress.IPv6Any, 80, IPAddress.IPv6Any, 0, SocketState.Listen),
+            new GuestSocket(5, 3, SocketFamily.Inet6, SocketProtocol.Tcp, IPAddress.IPv6Any, 81, IPAddress.IPv6Any, 0, SocketState.Listen, false),
+        };
+        var snapshot = new IntrospectionSnapshot(
+            Kernel, [new GuestProcess(9, 9, 1, "srv", 0, "/srv", false, sockets, 0)], new IntrospectionTimings(TimeSpan.Zero, TimeSpan.Zero, 0), false);
+
+        using var json = JsonDocument.Parse(Write(snapshot));
+
+        var written = json.RootElement.GetProperty("processes")[0].GetProperty("sockets").EnumerateArray()
+            .Select(s => s.TryGetProperty("v6only", out var v) ? v.GetRawText() : "absent");
+        Assert.That(written, Is.EqualTo(new[] { "absent", "absent", "false" }));
     }
 
     [TestCase("{", "conn.json:1:2: not JSON")]

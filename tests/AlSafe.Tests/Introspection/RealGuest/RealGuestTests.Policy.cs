@@ -34,6 +34,7 @@ public abstract partial class RealGuestTests
         Assert.Multiple(() =>
         {
             Assert.That(Listener(report, LabLayout.HttpdPort).Kind, Is.EqualTo(VerdictKind.Allow), "busybox httpd, by comm");
+            Assert.That(Listener(report, LabLayout.HttpdPort).Socket.V6Only, Is.False, "httpd's [::]:80 takes IPv4 too");
             Assert.That(Listener(report, LabLayout.NcListenPort).Kind, Is.EqualTo(VerdictKind.Block), "nc is on no line");
             Assert.That(Listener(report, LabLayout.WorkerPort).Reason, Does.EndWith("lab.tsv:4"), "worker by its path");
             Assert.That(Listener(report, LabLayout.TenantWorkerPort).Kind, Is.EqualTo(VerdictKind.Block),
@@ -48,7 +49,9 @@ public abstract partial class RealGuestTests
         var udp = SocketProtocol.Udp;
         Assert.That(grants.Inbound.Select(g => (g.VmAddress, g.Protocol, g.Port, g.Remote)), Is.EquivalentTo(new[]
         {
+            (LabLayout.GuestIPv4, tcp, LabLayout.HttpdPort, v4),
             (LabLayout.GuestIPv4, tcp, LabLayout.TcpListenPort, v4),
+            (LabLayout.GuestIPv4, tcp, LabLayout.TcpListenDualPort, v4),
             (LabLayout.GuestIPv4, tcp, LabLayout.WorkerPort, AddressPrefix.Create(IPAddress.Parse("192.0.2.0"), 24)),
             (LabLayout.GuestIPv4, tcp, LabLayout.NonRootPort, v4),
             (LabLayout.GuestIPv4, udp, LabLayout.UdpBindPort, v4),

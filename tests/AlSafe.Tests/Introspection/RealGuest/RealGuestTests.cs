@@ -92,6 +92,35 @@ public abstract partial class RealGuestTests
     }
 
     [Test]
+    public async Task Ipv6OnlyIsReadFromGuestMemoryForEachListener()
+    {
+        var truth = await Session.Guest.RefreshTruthAsync(CancellationToken.None);
+        var built = new Introspector([LabProfiles.Built]).Introspect(Session.Memory);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Listener(built, LabLayout.HttpdPort).V6Only, Is.False, "busybox httpd binds [::]:80 dual-stack");
+            Assert.That(Listener(built, LabLayout.TcpListen6Port).V6Only, Is.True, "tcp-listen6 sets IPV6_V6ONLY");
+            Assert.That(Listener(built, LabLayout.TcpListenDualPort).V6Only, Is.False, "tcp-listen-dual leaves it clear");
+            Assert.That(Listener(built, LabLayout.UdpBind6Port).V6Only, Is.True, "udp-bind6 sets IPV6_V6ONLY");
+            Assert.That(Listener(built, LabLayout.TcpListenPort).V6Only, Is.Null, "an inet socket has no such flag");
+            Assert.That(
+                truth.Processes.SelectMany(p => p.Sockets).Where(s => s.Family == "inet6").Select(s => s.V6Only),
+                Is.Not.Empty.And.All.Not.Null,
+                "the guest told the flag of every inet6 socket, so the comparison with its view covers it");
+        });
+
+        if (LabAssets.KernelRelease == LabAssets.DefaultKernel)
+        {
+            var imported = new Introspector([LabProfiles.Imported]).Introspect(Session.Memory);
+            Assert.That(
+                imported.Processes.SelectMany(p => p.Sockets).Select(s => (s.Inode, s.V6Only)),
+                Is.EquivalentTo(built.Processes.SelectMany(p => p.Sockets).Select(s => (s.Inode, s.V6Only))),
+                "the profile imported from DWARF reads the same bit");
+        }
+    }
+
+    [Test]
     public async Task SeveralProfilesPickTheOneOfTheRunningKernel()
     {
         var decoy = LabProfiles.Built with
@@ -103,6 +132,10 @@ public abstract partial class RealGuestTests
 
         Assert.That(snapshot.Kernel.Release, Is.EqualTo(LabProfiles.Built.Release));
     }
+
+    private static GuestSocket Listener(IntrospectionSnapshot snapshot, ushort port) =>
+        snapshot.Processes.SelectMany(p => p.Sockets)
+            .Single(s => s.LocalPort == port && s.State is SocketState.Listen or SocketState.Close);
 }
 
 public sealed class FourLevelPagingGuestTests : RealGuestTests

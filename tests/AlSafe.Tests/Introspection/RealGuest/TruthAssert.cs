@@ -5,7 +5,8 @@ using NUnit.Framework;
 namespace AlSafe.Tests.Introspection.RealGuest;
 
 /// <summary>
-/// Compares an introspection with the guest's own view, process for process and socket for socket. Kernel worker
+/// Compares an introspection with the guest's own view, process for process and socket for socket (IPV6_V6ONLY
+/// included). Kernel worker
 /// threads come and go on their own between the guest printing its view and the host reading memory, so only
 /// kworker threads may differ; every other process must be present on both sides with equal fields.
 /// </summary>
@@ -56,10 +57,18 @@ internal static class TruthAssert
 
     private static string Describe(TruthProcess p) => $"{p.Pid} {p.Comm} {p.Exe}";
 
+    // The flag is part of the key: the guest's helper asked the kernel for it on every inet6 socket it lists.
     private static string Key(GuestSocket s) =>
         $"{s.Inode} {(s.Family == SocketFamily.Inet ? "inet" : "inet6")} {(s.Protocol == SocketProtocol.Tcp ? "tcp" : "udp")} " +
-        $"{s.LocalAddress}:{s.LocalPort} {s.RemoteAddress}:{s.RemotePort} {(byte)s.State}";
+        $"{s.LocalAddress}:{s.LocalPort} {s.RemoteAddress}:{s.RemotePort} {(byte)s.State} v6only={Flag(s.V6Only)}";
 
     private static string Key(TruthSocket s) =>
-        $"{s.Inode} {s.Family} {s.Protocol} {s.LocalAddress}:{s.LocalPort} {s.RemoteAddress}:{s.RemotePort} {s.State}";
+        $"{s.Inode} {s.Family} {s.Protocol} {s.LocalAddress}:{s.LocalPort} {s.RemoteAddress}:{s.RemotePort} {s.State} v6only={Flag(s.V6Only)}";
+
+    private static string Flag(bool? value) => value switch
+    {
+        null => "-",
+        true => "1",
+        false => "0",
+    };
 }

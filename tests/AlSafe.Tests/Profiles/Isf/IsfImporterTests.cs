@@ -70,11 +70,20 @@ public sealed class IsfImporterTests
     }
 
     [Test]
+    public void The_ipv6only_flag_is_bit_5_of_the_byte_at_19()
+    {
+        // dwarf2json: offset 19, bit_position 5, bit_length 1 (unsigned char skc_ipv6only:1 after skc_reuse:4 and
+        // skc_reuseport:1).
+        Assert.That(_profile.Types["sock_common"].BitFields["skc_ipv6only"], Is.EqualTo(new BitField((19 * 8) + 5, 1)));
+    }
+
+    [Test]
     public void Only_the_required_members_are_kept()
     {
-        foreach (var (name, fields) in ProfileRequirements.Fields)
+        foreach (var name in ProfileRequirements.Structs)
         {
-            Assert.That(_profile.Types[name].Fields.Keys, Is.EquivalentTo(fields), name);
+            Assert.That(_profile.Types[name].Fields.Keys, Is.EquivalentTo(ProfileRequirements.Fields.GetValueOrDefault(name, [])), name);
+            Assert.That(_profile.Types[name].BitFields.Keys, Is.EquivalentTo(ProfileRequirements.Flags.GetValueOrDefault(name, [])), name);
         }
     }
 
@@ -90,6 +99,7 @@ public sealed class IsfImporterTests
             Assert.That(loaded.Banner, Is.EqualTo(_profile.Banner));
             Assert.That(loaded.Symbols, Is.EquivalentTo(_profile.Symbols));
             Assert.That(loaded.Types["sock_common"].Fields, Is.EquivalentTo(_profile.Types["sock_common"].Fields));
+            Assert.That(loaded.Types["sock_common"].BitFields, Is.EquivalentTo(_profile.Types["sock_common"].BitFields));
         });
     }
 

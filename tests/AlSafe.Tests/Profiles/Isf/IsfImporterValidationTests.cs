@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using AlSafe.Core.Profiles;
 using AlSafe.Core.Profiles.Isf;
 using NUnit.Framework;
 
@@ -22,6 +23,85 @@ public sealed class IsfImporterValidationTests
             Assert.That(profile.Types["qstr"].Fields["len"], Is.EqualTo(4UL));
             Assert.That(profile.Symbols.ContainsKey("__pgtable_l5_enabled"), Is.False);
         });
+    }
+
+    [Test]
+    public void A_flag_is_the_bit_offset_of_its_storage_unit_plus_its_bit_position()
+    {
+        var isf = IsfSample.Create();
+        var flag = isf["user_types"]!["sock_common"]!["fields"]!["skc_ipv6only"]!;
+        var storage = (ulong)flag["offset"]!.GetValue<long>();
+
+        var profile = IsfImporter.Import(IsfSample.Bytes(isf), Origin);
+
+        Assert.That(
+            profile.Types["sock_common"].BitFields["skc_ipv6only"],
+            Is.EqualTo(new BitField((storage * 8) + IsfSample.FlagBitPosition, 1)));
+        Assert.That(profile.Types["sock_common"].Fields, Does.Not.ContainKey("skc_ipv6only"));
+    }
+
+    [Test]
+    public void A_flag_in_a_wider_storage_unit_counts_from_its_lowest_bit()
+    {
+        var isf = IsfSample.Create();
+        var flag = isf["user_types"]!["sock_common"]!["fields"]!["skc_ipv6only"]!;
+        var storage = (ulong)flag["offset"]!.GetValue<long>();
+        flag["offset"] = storage - 4;
+        flag["type"] = IsfSample.BitField(32 + 5, 1);
+        flag["type"]!["type"] = new JsonObject { ["kind"] = "base", ["name"] = "long unsigned int" };
+
+        var bits = IsfImporter.Import(IsfSample.Bytes(isf), Origin).Types["sock_common"].BitFields["skc_ipv6only"];
+
+        Assert.That(bits, Is.EqualTo(new BitField((storage * 8) + 5, 1)));
+    }
+
+    [Test]
+    public void A_missing_flag_is_named()
+    {
+        var isf = IsfSample.Create();
+        isf["user_types"]!["sock_common"]!["fields"]!.AsObject().Remove("skc_ipv6only");
+        AssertRefused(isf, "lacks flag sock_common.skc_ipv6only");
+    }
+
+    [Test]
+    public void A_flag_that_is_no_bitfield_is_refused()
+    {
+        var isf = IsfSample.Create();
+        isf["user_types"]!["sock_common"]!["fields"]!["skc_ipv6only"]!["type"] = new JsonObject { ["kind"] = "base", ["name"] = "bool" };
+        AssertRefused(isf, "sock_common.skc_ipv6only is a base, not a bitfield");
+    }
+
+    [Test]
+    public void A_bitfield_without_its_bits_is_refused()
+    {
+        var isf = IsfSample.Create();
+        isf["user_types"]!["sock_common"]!["fields"]!["skc_ipv6only"]!["type"]!.AsObject().Remove("bit_position");
+        AssertRefused(isf, "sock_common.skc_ipv6only is a bitfield without bit_position and bit_length");
+    }
+
+    [Test]
+    public void A_flag_wider_than_one_bit_is_refused()
+    {
+        var isf = IsfSample.Create();
+        isf["user_types"]!["sock_common"]!["fields"]!["skc_ipv6only"]!["type"] = IsfSample.BitField(IsfSample.FlagBitPosition, 2);
+        AssertRefused(isf, "lacks flag sock_common.skc_ipv6only as one bit (it is 2 bits wide)");
+    }
+
+    [TestCase(0)]
+    [TestCase(65)]
+    public void A_bitfield_of_impossible_width_is_refused(int length)
+    {
+        var isf = IsfSample.Create();
+        isf["user_types"]!["sock_common"]!["fields"]!["skc_ipv6only"]!["type"] = IsfSample.BitField(0, length);
+        AssertRefused(isf, $"sock_common.skc_ipv6only is {length} bits wide; a bitfield has 1 to 64");
+    }
+
+    [Test]
+    public void A_bitfield_outside_its_struct_is_refused()
+    {
+        var isf = IsfSample.Create();
+        isf["user_types"]!["sock_common"]!["fields"]!["skc_ipv6only"]!["type"] = IsfSample.BitField(64, 1);
+        AssertRefused(isf, "sock_common.skc_ipv6only lies at bit");
     }
 
     [Test]

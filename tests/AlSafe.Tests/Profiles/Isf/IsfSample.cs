@@ -6,8 +6,8 @@ namespace AlSafe.Tests.Profiles.Isf;
 
 /// <summary>
 /// A small ISF that meets every requirement, shaped as dwarf2json writes one: each required struct lists its members
-/// 8 bytes apart, and qstr reaches len through an anonymous union holding an anonymous struct, as Linux's does.
-/// Tests break one thing in it at a time.
+/// 8 bytes apart and then its flags, one-bit bitfields from bit 2 of one more byte; qstr reaches len through an
+/// anonymous union holding an anonymous struct, as Linux's does. Tests break one thing in it at a time.
 /// </summary>
 internal static class IsfSample
 {
@@ -15,18 +15,28 @@ internal static class IsfSample
     public const string AnonymousUnion = "unnamed_union_1";
     public const string AnonymousStruct = "unnamed_struct_2";
 
+    /// <summary>The bit of the first flag within its storage byte.</summary>
+    public const int FlagBitPosition = 2;
+
     public static JsonObject Create()
     {
         var userTypes = new JsonObject();
-        foreach (var (name, fields) in ProfileRequirements.Fields)
+        foreach (var name in ProfileRequirements.Structs)
         {
             var members = new JsonObject();
+            var fields = ProfileRequirements.Fields.GetValueOrDefault(name, []);
             for (var i = 0; i < fields.Count; i++)
             {
                 members[fields[i]] = Member(8 * i, Base("long unsigned int"));
             }
 
-            userTypes[name] = Struct(8 * fields.Count, members);
+            var flags = ProfileRequirements.Flags.GetValueOrDefault(name, []);
+            for (var i = 0; i < flags.Count; i++)
+            {
+                members[flags[i]] = Member(8 * fields.Count, BitField(FlagBitPosition + i, 1));
+            }
+
+            userTypes[name] = Struct((8 * fields.Count) + (flags.Count > 0 ? 8 : 0), members);
         }
 
         userTypes["qstr"] = Struct(16, new JsonObject
@@ -76,6 +86,14 @@ internal static class IsfSample
         ["type"] = new JsonObject { ["kind"] = kind, ["name"] = typeName },
         ["offset"] = offset,
         ["anonymous"] = true,
+    };
+
+    public static JsonObject BitField(long position, long length) => new()
+    {
+        ["kind"] = "bitfield",
+        ["bit_position"] = position,
+        ["bit_length"] = length,
+        ["type"] = Base("unsigned char"),
     };
 
     private static JsonObject Base(string name) => new() { ["kind"] = "base", ["name"] = name };
