@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AlSafe.Core.Adaptation.Handoff;
 using AlSafe.Core.Decisions;
 using AlSafe.Core.Ports;
 using AlSafe.Core.Rules;
@@ -11,9 +12,10 @@ namespace AlSafe.Core.Adaptation;
 /// The node's self-adaptation: which VMs are here (switch ports joined with descriptors), and for each one the cycle
 /// introspect, decide, build grants, push them to every enforcement point in parallel. A VM is denied everything from
 /// the moment its port appears until its first cycle allows something; a failing VM keeps the rules of its last good
-/// cycle and is retried with backoff; a VM whose port goes has its rules withdrawn.
+/// cycle and is retried with backoff; a VM whose port goes has its rules withdrawn. A VM live-migrating is handed off
+/// between nodes (<see cref="ExportAsync"/>, <see cref="ImportAsync"/>) so that it meets its grants on arrival.
 /// </summary>
-public sealed class AdaptationEngine : IAsyncDisposable
+public sealed partial class AdaptationEngine : IAsyncDisposable
 {
     /// <summary>How long a worker waits for work before it shows it is alive (<see cref="SinceHeartbeat"/>).</summary>
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(1);
@@ -111,12 +113,23 @@ public sealed class AdaptationEngine : IAsyncDisposable
                 descriptors.TryGetValue(vm.Name, out var descriptor);
                 vm.Descriptor = descriptor;
                 await CloseChannelAsync(vm).ConfigureAwait(false);
-                _observer.Note(NoteLevel.Information, vm.Name, descriptor is null
-                    ? "descriptor removed: the VM is denied everything while its port stays"
-                    : $"descriptor {descriptor.SourcePath}: tenant {descriptor.Tenant}, addresses {string.Join(", ", descriptor.Addresses)}");
-                if (descriptor is null && vm.Binding is not null && _started)
+                // Imported grants rest on the descriptor they were checked against: another one voids them.
+                var importVoided = vm.Imported is { } imported && (descriptor is null || Mismatch(descriptor, imported) is not null);
+                if (importVoided)
                 {
-                    await EnforceAsync(vm, Grants(vm, report: null), stage: false, cancellationToken).ConfigureAwait(false);
+                    vm.Imported = null;
+                    vm.NotBefore = TimeSpan.MinValue;
+                }
+
+                _observer.Note(NoteLevel.Information, vm.Name, descriptor is null
+                    ? vm.Exported is null
+                        ? "descriptor removed: the VM is denied everything while its port stays"
+                        : "descriptor removed: the exported VM keeps its rules until it leaves"
+                    : $"descriptor {descriptor.SourcePath}: tenant {descriptor.Tenant}, addresses {string.Join(", ", descriptor.Addresses)}" +
+                      (importVoided ? "; it does not match the imported hand-off, whose grants are dropped" : ""));
+                if ((descriptor is null || importVoided) && vm.Binding is not null && vm.Exported is null && _started)
+                {
+                    await EnforceAsync(vm, Grants(vm, descriptor is null ? null : vm.Report), stage: false, cancellationToken).ConfigureAwait(false);
                 }
             }
             finally
@@ -346,6 +359,16 @@ public sealed class AdaptationEngine : IAsyncDisposable
         try
         {
             var descriptor = vm.Descriptor;
+            if (vm.Exported is not null)
+            {
+                return TimeSpan.MaxValue;
+            }
+
+            if (vm.NotBefore > _scheduler.Now)
+            {
+                return vm.NotBefore;
+            }
+
             if (vm.Binding is null || descriptor is null)
             {
                 return _scheduler.Now + PeriodOf(vm);
@@ -360,6 +383,7 @@ public sealed class AdaptationEngine : IAsyncDisposable
                 var report = Decide(vm, descriptor).Decide(vm.Name, snapshot.Processes);
                 var delta = VerdictDelta.Between(vm.Report, report);
                 vm.Report = report;
+                vm.Imported = null;
                 vm.LastIntrospection = _time.GetUtcNow();
                 if (delta.Appeared.Count > 0 || delta.Gone.Count > 0)
                 {
@@ -425,14 +449,24 @@ public sealed class AdaptationEngine : IAsyncDisposable
         return vm.Verdicts;
     }
 
-    /// <summary>The VM's grants from a report, or default deny (no report). A VM without a descriptor has no addresses
-    /// of its own, so even its address configuration is dropped.</summary>
+    /// <summary>The VM's grants from a report; without one, an imported hand-off's grants, else default deny. A VM
+    /// without a descriptor has no addresses of its own, so even its address configuration is dropped.</summary>
     private static GrantSet Grants(ProtectedVm vm, VerdictReport? report)
     {
         var binding = vm.Binding ?? throw new InvalidOperationException($"VM {vm.Name} has no port");
         var mac = binding.Mac ?? throw new InvalidOperationException($"VM {vm.Name}: its port {binding.InterfaceName} has no MAC");
         var port = new VmPort(vm.Name, binding.OfPort, mac, vm.Descriptor?.Addresses ?? [], checked((ushort)binding.OfPort), RuleCookie.ForVm(vm.Name));
-        return report is null || vm.Descriptor is null ? new GrantSet(port, [], []) : GrantBuilder.Build(port, report);
+        if (vm.Descriptor is null)
+        {
+            return new GrantSet(port, [], []);
+        }
+
+        if (report is not null)
+        {
+            return GrantBuilder.Build(port, report);
+        }
+
+        return vm.Imported is { } imported ? new GrantSet(port, imported.Inbound, imported.Outbound) : new GrantSet(port, [], []);
     }
 
     private async Task StageAsync(ProtectedVm vm, GrantSet grants, CancellationToken cancellationToken)
@@ -496,10 +530,16 @@ public sealed class AdaptationEngine : IAsyncDisposable
             }
 
             vm.Binding = binding;
+            if (vm.Imported is not null && vm.Report is null)
+            {
+                // The guest is still arriving on this port: it is read one period from now, its imported grants meanwhile.
+                vm.NotBefore = _scheduler.Now + PeriodOf(vm);
+            }
+
             if (_started)
             {
-                // Default deny (or the last verdicts on the new port) before anything else: the first connection must wait
-                // for the first introspection.
+                // Default deny (or the last verdicts, or the imported grants, on the new port) before anything else: the
+                // first connection must wait for the first introspection.
                 await EnforceAsync(vm, Grants(vm, vm.Report), stage: false, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -512,7 +552,7 @@ public sealed class AdaptationEngine : IAsyncDisposable
         {
             if (_started)
             {
-                _scheduler.Schedule(vm.Name, _scheduler.Now);
+                _scheduler.Schedule(vm.Name, vm.NotBefore > _scheduler.Now ? vm.NotBefore : _scheduler.Now);
             }
         }
     }
@@ -542,18 +582,13 @@ public sealed class AdaptationEngine : IAsyncDisposable
             vm.Binding = null;
             vm.Enforced = null;
             vm.Report = null;
+            // An exported VM has left; an imported one that leaves before its first cycle takes its hand-off along.
+            vm.Exported = null;
+            vm.Released = false;
+            vm.Imported = null;
+            vm.NotBefore = TimeSpan.MinValue;
             await CloseChannelAsync(vm).ConfigureAwait(false);
-            await Task.WhenAll(_points.Select(async point =>
-            {
-                try
-                {
-                    await point.WithdrawAsync(port, cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                {
-                    _observer.Note(NoteLevel.Error, vm.Name, $"{point.Name}: could not withdraw the rules: {e.Message}");
-                }
-            })).ConfigureAwait(false);
+            await WithdrawAsync(vm, port, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -561,6 +596,21 @@ public sealed class AdaptationEngine : IAsyncDisposable
         }
 
         Forget(vm);
+    }
+
+    private async Task WithdrawAsync(ProtectedVm vm, VmPort port, CancellationToken cancellationToken)
+    {
+        await Task.WhenAll(_points.Select(async point =>
+        {
+            try
+            {
+                await point.WithdrawAsync(port, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                _observer.Note(NoteLevel.Error, vm.Name, $"{point.Name}: could not withdraw the rules: {e.Message}");
+            }
+        })).ConfigureAwait(false);
     }
 
     /// <summary>Drops a VM that has neither a port nor a descriptor left.</summary>
@@ -616,9 +666,12 @@ public sealed class AdaptationEngine : IAsyncDisposable
 
     private VmStatus StatusOf(ProtectedVm vm)
     {
-        var state = vm.Binding is null ? VmState.NoPort
+        var imported = vm.Imported is not null && vm.Report is null;
+        var state = vm.Exported is not null ? VmState.Exported
+            : vm.Binding is null ? imported ? VmState.Imported : VmState.NoPort
             : vm.Descriptor is null ? VmState.NoDescriptor
             : vm.Failures > 0 ? VmState.Failing
+            : imported ? VmState.Imported
             : vm.Report is null ? VmState.Starting
             : VmState.Protected;
         return new VmStatus(vm.Name, vm.Descriptor?.Tenant, vm.Binding?.OfPort, PeriodOf(vm), state, vm.LastIntrospection,

@@ -17,4 +17,10 @@ public enum VmState
 
     /// <summary>Its last cycle failed; the rules of its last good cycle stay while it is retried with backoff.</summary>
     Failing,
+
+    /// <summary>Handed off for a live migration: not introspected, its rules stay until it leaves or is released.</summary>
+    Exported,
+
+    /// <summary>Its rules are a hand-off's grants from its source node until its first introspection here.</summary>
+    Imported,
 }

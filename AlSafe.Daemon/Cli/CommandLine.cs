@@ -17,6 +17,7 @@ public static class CommandLine
           plan         show the verdicts, switch flows and edge elements for one VM's connection list
           edge         install or repair AL-SAFE's table on the edge firewall host (edge init), show it (edge show)
           status       the running daemon's status; vms, connections VM, reload, period VM SECONDS also talk to it
+          vm           a VM's live-migration hand-off through the daemon: vm export|import|release|resume
           --version    print the version
         """;
 
@@ -40,6 +41,7 @@ public static class CommandLine
                 "whitelist" => WhitelistCommand.Run(rest, Console.Out, Console.Error),
                 "plan" => PlanCommand.Run(rest, Console.Out, Console.Error),
                 "edge" => await EdgeCommand.RunAsync(rest, Console.Out, Console.Error).ConfigureAwait(false),
+                "vm" => await VmCommand.RunAsync(rest, Console.In, Console.Out, Console.Error).ConfigureAwait(false),
                 "status" or "vms" or "connections" or "reload" or "period" =>
                     await ControlCommand.RunAsync(args[0], rest, Console.Out, Console.Error).ConfigureAwait(false),
                 _ => throw new UsageException($"unknown command '{args[0]}'\n{Usage}"),

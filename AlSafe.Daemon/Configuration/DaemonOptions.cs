@@ -8,6 +8,7 @@ namespace AlSafe.Daemon.Configuration;
 /// the example file documents every key.</summary>
 /// <param name="SourcePath">The file it was read from, for log lines.</param>
 /// <param name="Edge">Null when the file has no [edge] section: the node then enforces on its switch only.</param>
+/// <param name="Migration">Null when the file has no [migration] section: VM hand-offs are then refused.</param>
 public sealed record DaemonOptions(
     string SourcePath,
     NodeSettings Node,
@@ -15,7 +16,8 @@ public sealed record DaemonOptions(
     AdaptationSettings Adaptation,
     SwitchSettings Switch,
     EdgeSettings? Edge,
-    ControlSettings Control);
+    ControlSettings Control,
+    MigrationSettings? Migration = null);
 
 /// <param name="Name">This node's name on the edge (EdgeNode rules) and in logs.</param>
 /// <param name="TrustedFilesOnly">Refuse a config, whitelist, VM descriptor or key file that is not owned by root or
@@ -65,3 +67,7 @@ public sealed record EdgeSettings(
 
 /// <param name="Bus">"system", "none" (no D-Bus API), or a D-Bus address (unix:path=...).</param>
 public sealed record ControlSettings(string Bus);
+
+/// <param name="Key">The file holding the key the cloud's nodes share to seal and check hand-offs (HMAC-SHA256).</param>
+/// <param name="MaxAge">How long after its export a hand-off may be imported: an older one is refused as a replay.</param>
+public sealed record MigrationSettings(string Key, TimeSpan MaxAge);

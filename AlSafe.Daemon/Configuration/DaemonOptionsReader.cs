@@ -21,7 +21,7 @@ public static class DaemonOptionsReader
     /// <summary>The OpenFlow port of a tcp listener; only its presence matters when the management socket is used.</summary>
     public const int DefaultOpenFlowPort = 6653;
 
-    private static readonly string[] Sections = ["node", "introspection", "adaptation", "switch", "edge", "control"];
+    private static readonly string[] Sections = ["node", "introspection", "adaptation", "switch", "edge", "control", "migration"];
     private static readonly string[] NodeKeys = ["name", "vms_dir", "whitelist_dir", "trusted_files_only"];
     private static readonly string[] IntrospectionKeys = ["profiles", "mode", "deadline", "max_tasks", "max_fds_per_task", "max_path_depth"];
 
@@ -37,6 +37,7 @@ public static class DaemonOptionsReader
     ];
 
     private static readonly string[] ControlKeys = ["bus"];
+    private static readonly string[] MigrationKeys = ["key", "max_age"];
 
     /// <summary>The shortest timeout or interval: the files count in milliseconds at the finest.</summary>
     private static readonly TimeSpan Positive = TimeSpan.FromMilliseconds(1);
@@ -66,8 +67,9 @@ public static class DaemonOptionsReader
         var switchSettings = Switch(document.Section("switch", SwitchKeys));
         var edge = document.Has("edge") ? Edge(document.Section("edge", EdgeKeys)) : null;
         var control = new ControlSettings(Read<string>(document.Section("control", ControlKeys), "bus", DaemonValues.Bus, "system"));
+        var migration = document.Has("migration") ? Migration(document.Section("migration", MigrationKeys)) : null;
         document.Errors.ThrowIfAny();
-        return new DaemonOptions(path, node, introspection, adaptation, switchSettings, edge, control);
+        return new DaemonOptions(path, node, introspection, adaptation, switchSettings, edge, control, migration);
     }
 
     private static NodeSettings Node(IniSectionReader section, string hostName)
@@ -194,6 +196,10 @@ public static class DaemonOptionsReader
             section.Duration("command_timeout", TimeSpan.FromSeconds(20), Positive, Longest),
             section.Duration("reconcile_interval", TimeSpan.FromSeconds(30), Positive, Longest));
     }
+
+    private static MigrationSettings Migration(IniSectionReader section) => new(
+        section.RequiredPath("key") ?? "",
+        section.Duration("max_age", TimeSpan.FromMinutes(10), ShortestPeriod, Longest));
 
     private static string? Prefixes(string text, out IReadOnlyList<AddressPrefix> value)
     {

@@ -17,4 +17,7 @@ public enum ControlError
 
     /// <summary>The daemon is not on the bus, or the bus cannot be reached.</summary>
     Unavailable,
+
+    /// <summary>The daemon refused the request: a hand-off that fails its checks, a VM in the wrong state for it.</summary>
+    Refused,
 }

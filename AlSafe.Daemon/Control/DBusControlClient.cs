@@ -60,6 +60,21 @@ public sealed class DBusControlClient : IDisposable
             w.WriteUInt32(seconds);
         }, static (Message _, object? _) => true);
 
+    /// <returns>The VM's sealed hand-off file.</returns>
+    public Task<string> ExportVmAsync(string vm) =>
+        CallAsync("ExportVm", "s", (ref w) => w.WriteString(vm), static (Message m, object? _) => m.GetBodyReader().ReadString());
+
+    /// <param name="handoff">The hand-off file's text.</param>
+    /// <returns>The daemon's line on what it did.</returns>
+    public Task<string> ImportVmAsync(string handoff) =>
+        CallAsync("ImportVm", "s", (ref w) => w.WriteString(handoff), static (Message m, object? _) => m.GetBodyReader().ReadString());
+
+    public Task ReleaseVmAsync(string vm) =>
+        CallAsync("ReleaseVm", "s", (ref w) => w.WriteString(vm), static (Message _, object? _) => true);
+
+    public Task ResumeVmAsync(string vm) =>
+        CallAsync("ResumeVm", "s", (ref w) => w.WriteString(vm), static (Message _, object? _) => true);
+
     /// <summary>Calls <paramref name="handler"/> for each <c>VerdictChanged</c> signal until the result is disposed.</summary>
     public async Task<IDisposable> WatchVerdictsAsync(Action<VerdictChangedEventArgs> handler)
     {

@@ -58,19 +58,23 @@ public sealed class DBusControlServer : IPathMethodHandler, IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    ValueTask IPathMethodHandler.HandleMethodAsync(MethodContext context)
+    async ValueTask IPathMethodHandler.HandleMethodAsync(MethodContext context)
     {
         var request = context.Request;
         if (request.InterfaceAsString != ControlBus.Interface)
         {
             context.ReplyUnknownMethodError();
-            return ValueTask.CompletedTask;
+            return;
         }
 
         try
         {
             var reply = (request.MemberAsString, request.SignatureAsString) switch
             {
+                ("ExportVm", "s") => ReplyString(context, await _control.ExportVmAsync(ReadString(request)).ConfigureAwait(false)),
+                ("ImportVm", "s") => ReplyString(context, await _control.ImportVmAsync(ReadString(request)).ConfigureAwait(false)),
+                ("ReleaseVm", "s") => await EmptyAsync(context, _control.ReleaseVmAsync(ReadString(request))).ConfigureAwait(false),
+                ("ResumeVm", "s") => await EmptyAsync(context, _control.ResumeVmAsync(ReadString(request))).ConfigureAwait(false),
                 ("GetStatus", "") => Reply(context, ControlBus.StatusSignature, _control.GetStatus(), ControlBus.WriteStatus),
                 ("ListVms", "") => ReplyArray(context, ControlBus.VmSignature, _control.ListVms(), ControlBus.WriteVm),
                 ("GetConnections", "s") => ReplyArray(context, ControlBus.ConnectionSignature,
@@ -93,8 +97,6 @@ public sealed class DBusControlServer : IPathMethodHandler, IAsyncDisposable
         {
             context.ReplyError(ControlBus.ErrorName(e.Error), e.Message);
         }
-
-        return ValueTask.CompletedTask;
     }
 
     private MessageBuffer SetPeriod(MethodContext context, Message request)
@@ -162,6 +164,28 @@ public sealed class DBusControlServer : IPathMethodHandler, IAsyncDisposable
         {
             writer.Dispose();
         }
+    }
+
+    private static string ReadString(Message request) => request.GetBodyReader().ReadString();
+
+    private static MessageBuffer ReplyString(MethodContext context, string value)
+    {
+        var writer = context.CreateReplyWriter("s");
+        try
+        {
+            writer.WriteString(value);
+            return writer.CreateMessage();
+        }
+        finally
+        {
+            writer.Dispose();
+        }
+    }
+
+    private static async Task<MessageBuffer> EmptyAsync(MethodContext context, Task action)
+    {
+        await action.ConfigureAwait(false);
+        return Empty(context, () => { });
     }
 
     private static MessageBuffer Empty(MethodContext context, Action action)

@@ -23,4 +23,23 @@ public interface IAlSafeControl
     /// <summary>Sets how often a VM is introspected; the caller has checked the range already.</summary>
     /// <exception cref="ControlException">The VM is not known (<see cref="ControlError.UnknownVm"/>).</exception>
     void SetPeriod(string vm, uint seconds);
+
+    /// <summary>Stops introspecting the VM for a live migration (its rules stay until it leaves) and returns its sealed
+    /// hand-off file.</summary>
+    /// <exception cref="ControlException">The VM is not known (<see cref="ControlError.UnknownVm"/>), or has no valid
+    /// state to send, or the node has no usable migration key (<see cref="ControlError.Refused"/>).</exception>
+    Task<string> ExportVmAsync(string vm);
+
+    /// <summary>Checks a hand-off file from another node and installs its grants for the VM here.</summary>
+    /// <returns>One line saying what was done.</returns>
+    /// <exception cref="ControlException">The file was refused (<see cref="ControlError.Refused"/>), saying why.</exception>
+    Task<string> ImportVmAsync(string handoff);
+
+    /// <summary>Withdraws an exported VM's rules from this node now.</summary>
+    /// <exception cref="ControlException">The VM is not known or not exported.</exception>
+    Task ReleaseVmAsync(string vm);
+
+    /// <summary>Cancels an export: the VM is introspected again, its rules unchanged.</summary>
+    /// <exception cref="ControlException">The VM is not known or not exported.</exception>
+    Task ResumeVmAsync(string vm);
 }

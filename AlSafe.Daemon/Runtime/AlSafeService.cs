@@ -27,6 +27,9 @@ internal sealed class AlSafeService(DaemonOptions options, ILogger log) : IHoste
 
     private static readonly TimeSpan StatusInterval = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long each part may take to close when the daemon stops.</summary>
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(3);
+
     private readonly CancellationTokenSource _stop = new();
     private readonly ServiceNotifier _notifier = new();
     private readonly WhitelistStore _whitelists = new();
@@ -52,9 +55,18 @@ internal sealed class AlSafeService(DaemonOptions options, ILogger log) : IHoste
 
         DaemonControl? control = null;
         _observer = new JournalObserver(log, (vm, verdict) => control?.Publish(vm, verdict));
-        _profiles = ProfileCatalog.LoadDirectory(options.Introspection.ProfilesDirectory,
-            skipped => log.Warning("{Summary:l}", $"kernel profile skipped: {skipped}"));
-        log.Information("{Summary:l}", $"{_profiles.Count} kernel profiles in {options.Introspection.ProfilesDirectory}");
+        try
+        {
+            _profiles = ProfileCatalog.LoadDirectory(options.Introspection.ProfilesDirectory,
+                skipped => log.Warning("{Summary:l}", $"kernel profile skipped: {skipped}"));
+            log.Information("{Summary:l}", $"{_profiles.Count} kernel profiles in {options.Introspection.ProfilesDirectory}");
+        }
+        catch (IOException e)
+        {
+            // A node without profiles still starts: its VMs cannot be read, so they stay denied everything (fail
+            // closed) until `alsafe profile build` fills the directory and the daemon restarts.
+            _observer.Error(log, $"{e.Message}: no VM can be introspected; build one with `alsafe profile build`");
+        }
         ReloadWhitelists();
         _descriptors = new VmDescriptorCatalog(options.Node.VmsDirectory, _trust, _observer);
 
@@ -118,7 +130,9 @@ internal sealed class AlSafeService(DaemonOptions options, ILogger log) : IHoste
         await _engine.StartAsync(ct).ConfigureAwait(false);
         _background.Add(Task.Run(() => PumpPortEventsAsync(_stop.Token), CancellationToken.None));
 
-        control = new DaemonControl(_engine, () => _observer.LastError, Reload, adaptation.MinPeriod, adaptation.MaxPeriod);
+        control = new DaemonControl(_engine, () => _observer.LastError, Reload, adaptation.MinPeriod, adaptation.MaxPeriod,
+            options.Node.Name, options.Migration, options.Node.TrustedFilesOnly, _observer.Note, _stop.Token);
+        CheckMigrationKey();
         await StartBusAsync(control).ConfigureAwait(false);
         WatchFiles();
         _disposables.Add(PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
@@ -149,48 +163,41 @@ internal sealed class AlSafeService(DaemonOptions options, ILogger log) : IHoste
             await _stop.CancelAsync().ConfigureAwait(false);
         }
 
+        // Each part gets a bounded time to close, so a connection that hangs cannot keep the daemon from exiting (the
+        // rules stay on the switch and the edge either way); what hung is named in the log.
+        await CloseAsync("control bus", _bus is { } bus ? bus.DisposeAsync().AsTask() : Task.CompletedTask).ConfigureAwait(false);
+        await CloseAsync("switch database watcher", _ports is { } ports ? ports.DisposeAsync().AsTask() : Task.CompletedTask).ConfigureAwait(false);
+        await CloseAsync("background tasks", Task.WhenAll(_background)).ConfigureAwait(false);
         foreach (var disposable in _disposables)
         {
             disposable.Dispose();
         }
 
+        await CloseAsync("adaptation engine", _engine is { } engine ? engine.DisposeAsync().AsTask() : Task.CompletedTask).ConfigureAwait(false);
+        await CloseAsync("switch connection", _switch is { } sw ? sw.DisposeAsync().AsTask() : Task.CompletedTask).ConfigureAwait(false);
+        await CloseAsync("edge connection", _edge is { } edge ? edge.DisposeAsync().AsTask() : Task.CompletedTask).ConfigureAwait(false);
         _disposables.Clear();
-        if (_bus is not null)
-        {
-            await _bus.DisposeAsync().ConfigureAwait(false);
-            _bus = null;
-        }
-        if (_ports is not null)
-        {
-            await _ports.DisposeAsync().ConfigureAwait(false);
-            _ports = null;
-        }
+        _background.Clear();
+        _bus = null;
+        _ports = null;
+        _engine = null;
+        _switch = null;
+        _edge = null;
+    }
 
+    private async Task CloseAsync(string what, Task closing)
+    {
         try
         {
-            await Task.WhenAll(_background).ConfigureAwait(false);
+            await closing.WaitAsync(CloseTimeout).ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        catch (TimeoutException)
         {
+            log.Warning("{Summary:l}", $"the {what} did not close within {CloseTimeout.TotalSeconds:0} s; exiting anyway");
         }
-
-        _background.Clear();
-        if (_engine is not null)
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or IOException)
         {
-            await _engine.DisposeAsync().ConfigureAwait(false);
-            _engine = null;
-        }
-
-        if (_switch is not null)
-        {
-            await _switch.DisposeAsync().ConfigureAwait(false);
-            _switch = null;
-        }
-
-        if (_edge is not null)
-        {
-            await _edge.DisposeAsync().ConfigureAwait(false);
-            _edge = null;
+            log.Debug("{Summary:l}", $"the {what} closed with: {e.Message}");
         }
     }
 
@@ -243,6 +250,26 @@ internal sealed class AlSafeService(DaemonOptions options, ILogger log) : IHoste
         }
 
         return reload.Errors.Count == 0 ? null : $"whitelist refused, the last good one stays: {reload.Errors[0]}";
+    }
+
+    /// <summary>Says at start whether hand-offs will work; the key is read again at each one, so fixing it needs no restart.</summary>
+    private void CheckMigrationKey()
+    {
+        if (options.Migration is not { } migration)
+        {
+            log.Information("{Summary:l}", "no [migration] section: VM hand-offs (alsafe vm export/import) are refused");
+            return;
+        }
+
+        try
+        {
+            MigrationKeyFile.Load(migration.Key, options.Node.TrustedFilesOnly);
+            log.Information("{Summary:l}", $"VM hand-offs sealed with {migration.Key}, accepted for {migration.MaxAge.TotalSeconds:0} s after export");
+        }
+        catch (Core.Adaptation.Handoff.HandoffException e)
+        {
+            _observer!.Error(log, $"{e.Message}: VM hand-offs are refused until it is fixed");
+        }
     }
 
     private async Task WaitForInventoryAsync(CancellationToken ct)

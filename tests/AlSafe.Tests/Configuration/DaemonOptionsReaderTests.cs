@@ -290,7 +290,7 @@ public sealed class DaemonOptionsReaderTests
         Assert.That(errors.Select(e => e.ToString()), Is.EqualTo(new[]
         {
             $"{_path}:2: [node] nmae: is not a key of [node]: the keys are name, vms_dir, whitelist_dir, trusted_files_only",
-            $"{_path}:3: [introspecton] is not a section of this file: the sections are [node], [introspection], [adaptation], [switch], [edge], [control]",
+            $"{_path}:3: [introspecton] is not a section of this file: the sections are [node], [introspection], [adaptation], [switch], [edge], [control], [migration]",
             $"{_path}:7: [control] dbus: is not a key of [control]: the keys are bus",
         }));
     }

@@ -24,6 +24,7 @@ public sealed partial class ExampleFilesTests
             "command_timeout", "reconcile_interval",
         ],
         ["control"] = ["bus"],
+        ["migration"] = ["key", "max_age"],
     };
 
     private string _directory = "";
@@ -109,6 +110,23 @@ public sealed partial class ExampleFilesTests
         {
             Assert.That(documented[name], Is.EquivalentTo(keys), $"[{name}]");
         }
+    }
+
+    [Test]
+    public void TheDaemonExample_WithItsMigrationUncommented_Loads()
+    {
+        var copy = Path.Combine(_directory, "alsafe.conf");
+        var inMigration = false;
+        File.WriteAllLines(copy, File.ReadAllLines(DaemonExample).Select(line =>
+        {
+            inMigration = line == "# [migration]" || inMigration;
+            return inMigration && (line == "# [migration]" || CommentedSetting().IsMatch(line)) ? line[2..] : line;
+        }));
+
+        var migration = DaemonOptionsReader.Load(copy, "compute-01").Migration;
+
+        Assert.That(migration, Is.EqualTo(new MigrationSettings("/etc/alsafe/migration.key", TimeSpan.FromMinutes(10))));
+        Assert.That(DaemonOptionsReader.Load(DaemonExample, "compute-01").Migration, Is.Null);
     }
 
     [Test]

@@ -60,7 +60,52 @@ internal sealed class FakeControl : IAlSafeControl
         LastPeriod = (vm, seconds);
     }
 
+    /// <summary>What <see cref="ExportVmAsync"/> returns for web1.</summary>
+    public const string Web1Handoff = "{\"format\": \"alsafe-handoff\"}\n";
+
+    /// <summary>The hand-off files the daemon was given, in order.</summary>
+    public List<string> Imported { get; } = [];
+
+    public List<string> Released { get; } = [];
+
+    public List<string> Resumed { get; } = [];
+
+    public Task<string> ExportVmAsync(string vm) => vm switch
+    {
+        "web1" => Task.FromResult(Web1Handoff),
+        "db1" => throw new ControlException(ControlError.Refused, "VM db1 has never been introspected successfully on this node: there is no valid state to hand off"),
+        _ => throw Unknown(vm),
+    };
+
+    public Task<string> ImportVmAsync(string handoff)
+    {
+        if (handoff.Contains("tampered", StringComparison.Ordinal))
+        {
+            throw new ControlException(ControlError.Refused, "the hand-off failed its integrity check");
+        }
+
+        Imported.Add(handoff);
+        return Task.FromResult("web1: imported from node-a, 1 inbound and 0 outbound grants installed on its port");
+    }
+
+    public Task ReleaseVmAsync(string vm) => Exported(vm, Released);
+
+    public Task ResumeVmAsync(string vm) => Exported(vm, Resumed);
+
     public void Raise(string vm, ConnectionVerdict connection) => VerdictChanged?.Invoke(this, new VerdictChangedEventArgs(vm, connection));
+
+    private static Task Exported(string vm, List<string> calls)
+    {
+        if (vm != "web1")
+        {
+            throw Vms.Any(v => v.Name == vm)
+                ? new ControlException(ControlError.Refused, $"VM {vm} is not exported")
+                : Unknown(vm);
+        }
+
+        calls.Add(vm);
+        return Task.CompletedTask;
+    }
 
     private static ControlException Unknown(string vm) => new(ControlError.UnknownVm, $"no VM named '{vm}'");
 }
