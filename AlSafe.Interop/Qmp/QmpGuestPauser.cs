@@ -38,6 +38,13 @@ public sealed class QmpGuestPauser(QmpClient client) : IGuestPauser
             throw Failure("could not read the guest's run state before pausing it", e);
         }
 
+        if (status is "inmigrate" or "finish-migrate" or "postmigrate")
+        {
+            // Its RAM is being copied in or out: what the walk would read is no state the guest was ever in.
+            throw new IntrospectionException(IntrospectionFault.Hypervisor,
+                $"the guest is not readable while its run state is {status} ({client.SocketPath})");
+        }
+
         if (status != Running)
         {
             return;

@@ -61,6 +61,24 @@ public sealed class QmpGuestPauserTests : RealQemuTests
     }
 
     [Test]
+    public async Task A_guest_whose_memory_has_migrated_away_is_not_read(CancellationToken cancellationToken)
+    {
+        await Client.ExecuteAsync("migrate", new System.Text.Json.Nodes.JsonObject { ["uri"] = "exec:cat >/dev/null" },
+            cancellationToken: cancellationToken);
+        for (var i = 0; i < 200 && await Client.QueryStatusAsync(cancellationToken) != "postmigrate"; i++)
+        {
+            await Task.Delay(50, cancellationToken);
+        }
+
+        Assert.That(await Client.QueryStatusAsync(cancellationToken), Is.EqualTo("postmigrate"));
+        var pauser = new QmpGuestPauser(Client);
+        var refused = Assert.ThrowsAsync<IntrospectionException>(() => pauser.PauseAsync(cancellationToken));
+        Assert.That(refused!.Fault, Is.EqualTo(IntrospectionFault.Hypervisor));
+        Assert.That(refused.Message, Does.Contain("postmigrate"));
+        Assert.That(pauser.HoldsPause, Is.False);
+    }
+
+    [Test]
     public async Task Pausing_twice_without_resuming_is_refused(CancellationToken cancellationToken)
     {
         await Client.ContAsync(cancellationToken);
