@@ -1,11 +1,13 @@
 #!/bin/bash
 # Runs lab guests: the Debian kernel and the lab initramfs under QEMU, RAM in a shared file that AL-SAFE reads.
 #   guest.sh start NAME [--mem MiB] [--la57|--no-la57] [--accel tcg|kvm] [--machine q35] [--owner PID]
-#                       [--tap IFNAME [--netns NETNS]] [--mac MAC]
+#                       [--tap IFNAME [--netns NETNS]] [--mac MAC] [--incoming URI]
 #                                 with --owner, the guest is stopped when process PID ends (a crashed test run
 #                                 leaves no QEMU behind) and a later start may take over the name; with --tap, eth0
 #                                 is that pre-created tap (QEMU runs in named netns NETNS, where the tap is),
-#                                 without it a hub port that reaches nothing; --mac sets eth0's MAC
+#                                 without it a hub port that reaches nothing; --mac sets eth0's MAC; --incoming
+#                                 starts a live migration's destination (QEMU -incoming URI, e.g. unix:PATH): it
+#                                 waits for the source's QMP migrate and runs the migrated guest, with no boot
 #   guest.sh stop NAME            kill QEMU, delete the RAM file and the sockets (the serial log stays for post-mortems)
 #   guest.sh paths NAME           print ram=, qmp=, serial=, command=, pid= lines
 #   guest.sh cmd NAME LINE...     send one command-channel line (truth | start MODE ARGS | kill PID | sh CMD) and
@@ -20,7 +22,7 @@ cache="${ALSAFE_LAB_CACHE:-/var/cache/alsafe-lab}"
 run_root="${ALSAFE_LAB_RUN:-/run/alsafe-lab}"
 
 fail() { echo "guest.sh: $*" >&2; exit 1; }
-usage() { sed -n '3,12p' "$0" | sed 's/^# //' >&2; exit 2; }
+usage() { sed -n '3,14p' "$0" | sed 's/^# //' >&2; exit 2; }
 
 [[ $# -ge 2 ]] || usage
 action="$1"
@@ -85,7 +87,7 @@ stop() {
 }
 
 start() {
-    local mem=512 cpu=max,la57=off accel=tcg machine=q35 owner="" tap="" netns="" mac=""
+    local mem=512 cpu=max,la57=off accel=tcg machine=q35 owner="" tap="" netns="" mac="" incoming=""
     while [[ $# -gt 0 ]]; do
         case "$1" in
             --mem) mem="${2:?--mem needs MiB}"; shift 2 ;;
@@ -97,6 +99,7 @@ start() {
             --tap) tap="${2:?--tap needs an interface name}"; shift 2 ;;
             --netns) netns="${2:?--netns needs a namespace name}"; shift 2 ;;
             --mac) mac="${2:?--mac needs a MAC address}"; shift 2 ;;
+            --incoming) incoming="${2:?--incoming needs a migration URI}"; shift 2 ;;
             *) fail "unknown option $1" ;;
         esac
     done
@@ -111,6 +114,7 @@ start() {
     [[ -z "$netns" || "$netns" =~ ^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$ ]] || fail "--netns wants a namespace name, not '$netns'"
     [[ -z "$netns" || -e "/run/netns/$netns" ]] || fail "no network namespace $netns (ip netns list)"
     [[ -z "$mac" || "$mac" =~ ^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$ ]] || fail "--mac wants xx:xx:xx:xx:xx:xx, not '$mac'"
+    [[ -z "$incoming" || "$incoming" =~ ^(unix:/|tcp:)[A-Za-z0-9_./:,=-]+$ ]] || fail "--incoming wants unix:PATH or tcp:HOST:PORT, not '$incoming'"
     if running_pid >/dev/null; then
         if [[ -f "$ownerfile" ]] && ! owner_alive; then
             echo "guest.sh: taking over $name from its ended owner $(cat "$ownerfile")" >&2
@@ -122,11 +126,13 @@ start() {
     mkdir -p "$dir"
     : >"$serial"
     # Without a tap no NIC backend reaches anything: a hub port with no other port, so no guest packet leaves QEMU.
-    local netdev="hubport,id=n0,hubid=0" nic="e1000,netdev=n0" launcher=()
+    local netdev="hubport,id=n0,hubid=0" nic="e1000,netdev=n0" launcher=() incoming_args=()
     [[ -z "$tap" ]] || netdev="tap,id=n0,ifname=$tap,script=no,downscript=no"
     [[ -z "$mac" ]] || nic="$nic,mac=$mac"
     # A tap is found by name in QEMU's own network namespace; only that namespace changes (paths stay the same).
     [[ -z "$netns" ]] || launcher=(nsenter "--net=/run/netns/$netns" --)
+    # The destination's command line must equal the source's but for its own paths; the RAM arrives by migration.
+    [[ -z "$incoming" ]] || incoming_args=(-incoming "$incoming")
     timeout 60 "${launcher[@]}" qemu-system-x86_64 \
         -name "alsafe-$name" \
         -accel "$accel" -cpu "$cpu" -smp 2 -m "${mem}M" \
@@ -138,6 +144,7 @@ start() {
         -serial "file:$serial" \
         -chardev "socket,id=command,path=$command_socket,server=on,wait=off" -serial chardev:command \
         -qmp "unix:$qmp,server=on,wait=off" \
+        "${incoming_args[@]}" \
         -no-reboot -pidfile "$pidfile" -daemonize ||
         { stop; fail "qemu-system-x86_64 did not start (see above)"; }
     running_pid >/dev/null || fail "QEMU exited right away; serial log: $serial"

@@ -61,6 +61,9 @@ internal static class NodeDaemonConfigText
                 ("reconcile_interval", Duration(options.EdgeReconcileInterval)));
         }
 
+        if (options.MigrationKey is { } key)
+            Section(text, "migration", ("key", key));
+
         Section(text, "control", ("bus", options.BusAddress));
         return text.ToString();
     }

@@ -42,4 +42,8 @@ public sealed record NodeLabDaemonOptions
     /// <summary>Also write a descriptor for each namespace VM. Its memory file is all zeros and its QMP socket does not
     /// exist, so every introspection of it fails.</summary>
     public bool IncludeNamespaceVms { get; init; }
+
+    /// <summary>The file of [migration] key (the live-migration hand-off's shared secret, root's and 0600); null leaves
+    /// out [migration].</summary>
+    public string? MigrationKey { get; init; }
 }

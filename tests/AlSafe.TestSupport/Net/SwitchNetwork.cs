@@ -89,6 +89,27 @@ public sealed class SwitchNetwork : IAsyncDisposable
     }
 
     /// <summary>
+    /// Adds <paramref name="name"/>, a device already in the switch's namespace (the far end of another switch's
+    /// <see cref="AddLinkAsync"/>: an uplink, as if by the physical network), to the bridge at <paramref name="ofPort"/>
+    /// as an unprotected port, with checksum offload off on it as on every veth end the userspace datapath sends through.
+    /// </summary>
+    public async Task AddDevicePortAsync(string name, uint ofPort, CancellationToken cancellationToken)
+    {
+        _ports.Add(name);
+        await Switch.CheckAsync("ethtool", ["-K", name, "tx", "off"], cancellationToken).ConfigureAwait(false);
+        await AddPortAsync(name, ofPort, new Dictionary<string, string>(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Deletes the bridge port and the device <paramref name="name"/> (a guest's tap that left, say): its
+    /// interface row goes from the switch's database as a hypervisor's would.</summary>
+    public async Task RemovePortAsync(string name, CancellationToken cancellationToken)
+    {
+        await _ovs.VsctlAsync("--if-exists", "del-port", _ovs.Bridge, name).ConfigureAwait(false);
+        await Switch.IpAsync(cancellationToken, "link", "delete", name).ConfigureAwait(false);
+        _ports.Remove(name);
+    }
+
+    /// <summary>
     /// Creates a persistent tap <paramref name="name"/> in the switch's namespace and adds it to the bridge at
     /// <paramref name="ofPort"/> as a normal port (not type=tap) with <paramref name="externalIds"/> on its interface.
     /// A QEMU started in <see cref="Switch"/> then opens it by name (<c>-netdev tap,ifname=NAME</c>).
