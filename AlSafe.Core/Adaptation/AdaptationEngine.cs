@@ -204,9 +204,15 @@ public sealed partial class AdaptationEngine : IAsyncDisposable
         lock (_lock)
         {
             _started = true;
+            // The first sync read every VM at once: their next cycles are spread over the period, or they would come
+            // due together for good, a burst each period instead of a steady load.
+            var index = 0;
             foreach (var vm in _vms.Values)
             {
-                _scheduler.Schedule(vm.Name, firstNext.TryGetValue(vm.Name, out var next) ? next : _scheduler.Now + PeriodOf(vm));
+                index++;
+                _scheduler.Schedule(vm.Name, vm.Failures > 0 && firstNext.TryGetValue(vm.Name, out var retry)
+                    ? retry
+                    : _scheduler.Now + PeriodOf(vm) * ((double)index / _vms.Count));
             }
         }
 
