@@ -1,10 +1,28 @@
 #!/bin/bash
 # Measures AL-SAFE on real lab guests and prints medians: introspection (walk and pause, paused and live) on a
 # 4-level and a 5-level guest with --repeat, the peak memory of the introspecting process, and profile build/import
-# times. Every number in BENCHMARKS.md under "real guest" comes from this script.
-#   tests/lab/bench.sh [--repeat N]     (default 1000)
+# times. Every number in BENCHMARKS.md under "real guest" comes from this script. Two more benchmarks of the daemon
+# run from the lab console (tests/AlSafe.Lab), each with its own options (reachability --help lists its own):
+#   tests/lab/bench.sh [--repeat N]                 (default 1000)
+#   tests/lab/bench.sh reachability [OPTIONS]       time until a new service or connection gets through ("Daemon: time
+#                                                   until reachable" in BENCHMARKS.md), periods 1, 5 and 15 s
+#   tests/lab/bench.sh load [OPTIONS]               the daemon's CPU and memory on nodes of many synthetic VMs
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+
+case "${1:-}" in
+    reachability|load)
+        verb="bench-$1"
+        shift
+        tests/lab/install-deps.sh
+        if [[ "$verb" == bench-reachability ]]; then
+            tests/lab/fetch-kernel.sh
+            tests/lab/build-initramfs.sh >/dev/null
+        fi
+        dotnet build tests/AlSafe.Lab -c Release --nologo -v quiet
+        exec dotnet run --project tests/AlSafe.Lab -c Release --no-build -- "$verb" "$@"
+        ;;
+esac
 
 repeat=1000
 [[ "${1:-}" == --repeat ]] && repeat="${2:?--repeat needs N}"
