@@ -59,10 +59,12 @@ public static class RunCommand
             return CheckFiles(options, stderr);
         }
 
+        // Configuration errors went to the default journal socket; from here on, to the one the configuration names.
+        using var daemonLog = new LoggerConfiguration().MinimumLevel.Debug().WriteTo.JournalOrStderr(options.Log.JournalSocket).CreateLogger();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(20));
-        builder.Services.AddSingleton<Serilog.ILogger>(log);
+        builder.Services.AddSingleton<Serilog.ILogger>(daemonLog);
         builder.Services.AddSingleton(options);
         builder.Services.AddHostedService<AlSafeService>();
         using var host = builder.Build();
@@ -73,7 +75,7 @@ public static class RunCommand
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            log.Fatal(e, "{Summary:l}", $"alsafe stopped on an error: {e.Message}");
+            daemonLog.Fatal(e, "{Summary:l}", $"alsafe stopped on an error: {e.Message}");
             stderr.WriteLine($"alsafe: {e.Message}");
             return 1;
         }

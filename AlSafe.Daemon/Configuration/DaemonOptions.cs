@@ -17,6 +17,7 @@ public sealed record DaemonOptions(
     SwitchSettings Switch,
     EdgeSettings? Edge,
     ControlSettings Control,
+    LogSettings Log,
     MigrationSettings? Migration = null);
 
 /// <param name="Name">This node's name on the edge (EdgeNode rules) and in logs.</param>
@@ -71,3 +72,7 @@ public sealed record ControlSettings(string Bus);
 /// <param name="Key">The file holding the key the cloud's nodes share to seal and check hand-offs (HMAC-SHA256).</param>
 /// <param name="MaxAge">How long after its export a hand-off may be imported: an older one is refused as a replay.</param>
 public sealed record MigrationSettings(string Key, TimeSpan MaxAge);
+
+/// <param name="JournalSocket">journald's native socket; when it does not exist the daemon logs to stderr with
+/// syslog priority prefixes (which systemd also files in the journal, without the ALSAFE_ fields).</param>
+public sealed record LogSettings(string JournalSocket);

@@ -21,7 +21,7 @@ public static class DaemonOptionsReader
     /// <summary>The OpenFlow port of a tcp listener; only its presence matters when the management socket is used.</summary>
     public const int DefaultOpenFlowPort = 6653;
 
-    private static readonly string[] Sections = ["node", "introspection", "adaptation", "switch", "edge", "control", "migration"];
+    private static readonly string[] Sections = ["node", "introspection", "adaptation", "switch", "edge", "control", "migration", "log"];
     private static readonly string[] NodeKeys = ["name", "vms_dir", "whitelist_dir", "trusted_files_only"];
     private static readonly string[] IntrospectionKeys = ["profiles", "mode", "deadline", "max_tasks", "max_fds_per_task", "max_path_depth"];
 
@@ -37,6 +37,7 @@ public static class DaemonOptionsReader
     ];
 
     private static readonly string[] ControlKeys = ["bus"];
+    private static readonly string[] LogKeys = ["journal_socket"];
     private static readonly string[] MigrationKeys = ["key", "max_age"];
 
     /// <summary>The shortest timeout or interval: the files count in milliseconds at the finest.</summary>
@@ -68,8 +69,10 @@ public static class DaemonOptionsReader
         var edge = document.Has("edge") ? Edge(document.Section("edge", EdgeKeys)) : null;
         var control = new ControlSettings(Read<string>(document.Section("control", ControlKeys), "bus", DaemonValues.Bus, "system"));
         var migration = document.Has("migration") ? Migration(document.Section("migration", MigrationKeys)) : null;
+        var log = new LogSettings(Read<string>(document.Section("log", LogKeys), "journal_socket", ConfigurationValues.AbsolutePath,
+            Interop.Journal.JournalSocket.DefaultPath));
         document.Errors.ThrowIfAny();
-        return new DaemonOptions(path, node, introspection, adaptation, switchSettings, edge, control, migration);
+        return new DaemonOptions(path, node, introspection, adaptation, switchSettings, edge, control, log, migration);
     }
 
     private static NodeSettings Node(IniSectionReader section, string hostName)

@@ -67,6 +67,7 @@ internal sealed class AlSafeService(DaemonOptions options, ILogger log) : IHoste
             // closed) until `alsafe profile build` fills the directory and the daemon restarts.
             _observer.Error(log, $"{e.Message}: no VM can be introspected; build one with `alsafe profile build`");
         }
+
         ReloadWhitelists();
         _descriptors = new VmDescriptorCatalog(options.Node.VmsDirectory, _trust, _observer);
 

@@ -65,6 +65,8 @@ internal static class NodeDaemonConfigText
             Section(text, "migration", ("key", key));
 
         Section(text, "control", ("bus", options.BusAddress));
+        if (options.JournalSocket is { } journal)
+            Section(text, "log", ("journal_socket", journal));
         return text.ToString();
     }
 

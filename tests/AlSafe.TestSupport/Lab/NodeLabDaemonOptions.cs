@@ -46,4 +46,8 @@ public sealed record NodeLabDaemonOptions
     /// <summary>The file of [migration] key (the live-migration hand-off's shared secret, root's and 0600); null leaves
     /// out [migration].</summary>
     public string? MigrationKey { get; init; }
+
+    /// <summary>The [log] journal_socket (a test's own journald); null leaves out [log]: the default socket, which
+    /// these machines lack, so the daemon logs to stderr.</summary>
+    public string? JournalSocket { get; init; }
 }

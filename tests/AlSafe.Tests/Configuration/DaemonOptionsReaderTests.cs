@@ -52,6 +52,16 @@ public sealed class DaemonOptionsReaderTests
         Assert.That(options.Switch.Ovsdb.Text, Is.EqualTo("unix:/var/run/openvswitch/db.sock"));
         Assert.That(options.Edge, Is.Null);
         Assert.That(options.Control, Is.EqualTo(new ControlSettings("system")));
+        Assert.That(options.Log, Is.EqualTo(new LogSettings("/run/systemd/journal/socket")));
+    }
+
+    [Test]
+    public void TheJournalSocket_IsAnAbsolutePath()
+    {
+        Assert.That(Load("[log]\njournal_socket = /run/systemd/journal.alsafe/socket\n").Log.JournalSocket,
+            Is.EqualTo("/run/systemd/journal.alsafe/socket"));
+        var error = Assert.Throws<ConfigurationException>(() => Load("[log]\njournal_socket = journal.sock\n"))!;
+        Assert.That(error.Errors.Single().ToString(), Does.StartWith($"{_path}:2: [log] journal_socket:"));
     }
 
     [Test]
@@ -290,7 +300,7 @@ public sealed class DaemonOptionsReaderTests
         Assert.That(errors.Select(e => e.ToString()), Is.EqualTo(new[]
         {
             $"{_path}:2: [node] nmae: is not a key of [node]: the keys are name, vms_dir, whitelist_dir, trusted_files_only",
-            $"{_path}:3: [introspecton] is not a section of this file: the sections are [node], [introspection], [adaptation], [switch], [edge], [control], [migration]",
+            $"{_path}:3: [introspecton] is not a section of this file: the sections are [node], [introspection], [adaptation], [switch], [edge], [control], [migration], [log]",
             $"{_path}:7: [control] dbus: is not a key of [control]: the keys are bus",
         }));
     }

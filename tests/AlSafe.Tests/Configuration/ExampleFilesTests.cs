@@ -24,6 +24,7 @@ public sealed partial class ExampleFilesTests
             "command_timeout", "reconcile_interval",
         ],
         ["control"] = ["bus"],
+        ["log"] = ["journal_socket"],
         ["migration"] = ["key", "max_age"],
     };
 

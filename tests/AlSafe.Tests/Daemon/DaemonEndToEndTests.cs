@@ -2,6 +2,7 @@ using System.Net;
 using AlSafe.Core.Rules;
 using AlSafe.Core.Rules.Switch;
 using AlSafe.Daemon.Cli;
+using AlSafe.Tests.Logging;
 using AlSafe.TestSupport.Daemon;
 using AlSafe.TestSupport.DBus;
 using AlSafe.TestSupport.Lab;
@@ -46,6 +47,7 @@ public sealed class DaemonEndToEndTests
 
     private NodeLab _lab = null!;
     private PrivateBus _bus = null!;
+    private TestJournald _journal = null!;
     private NodeLabDaemonFiles _files = null!;
     private DaemonProcess _daemon = null!;
 
@@ -64,8 +66,14 @@ public sealed class DaemonEndToEndTests
             Assert.Ignore("dbus-daemon is not installed (tests/lab/install-deps.sh installs it)");
         }
 
+        if (TestJournald.Unsupported() is { } noJournal)
+        {
+            Assert.Ignore(noJournal);
+        }
+
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(20));
         _bus = await PrivateBus.StartAsync([Policy], timeout.Token);
+        _journal = await TestJournald.StartAsync(timeout.Token);
         _lab = await NodeLab.StartAsync(new NodeLabOptions { Guest = new LabGuestOptions { Name = "daemon-e2e" }, NamespaceVms = [Vm2] },
             timeout.Token);
         await _lab.Neighbour.StartTcpEchoServerAsync(NeighbourServicePort, timeout.Token);
@@ -74,6 +82,7 @@ public sealed class DaemonEndToEndTests
             BusAddress = _bus.Address,
             Period = Period,
             IncludeNamespaceVms = true,
+            JournalSocket = _journal.SocketPath,
         });
         _daemon = DaemonProcess.Start(_files.ConfigPath, Environment);
         await _daemon.WaitReadyAsync(TimeSpan.FromMinutes(3));
@@ -93,6 +102,11 @@ public sealed class DaemonEndToEndTests
             await _lab.DisposeAsync();
         }
 
+        if (_journal is not null)
+        {
+            await _journal.DisposeAsync();
+        }
+
         _bus?.Dispose();
     }
 
@@ -107,6 +121,28 @@ public sealed class DaemonEndToEndTests
 
     [Test]
     [Order(2)]
+    public async Task EveryVerdictIsInTheJournalWithItsFields()
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        var nc = await _journal.ReadAsync(timeout.Token, "ALSAFE_VM=lab1", "ALSAFE_PROCESS=nc");
+        Assert.That(nc, Is.Not.Empty, "journalctl ALSAFE_VM=lab1 ALSAFE_PROCESS=nc");
+        var blocked = nc[0];
+        Assert.That(blocked["ALSAFE_VERDICT"]!.ToString(), Is.EqualTo("BLOCK"));
+        Assert.That(blocked["PRIORITY"]!.ToString(), Is.EqualTo("4"));
+        Assert.That(blocked["ALSAFE_LOCAL_PORT"]!.ToString(), Is.EqualTo($"{LabLayout.NcListenPort}"));
+        Assert.That(blocked["ALSAFE_EXECUTABLE"]!.ToString(), Is.EqualTo("/bin/busybox"));
+        Assert.That(blocked["ALSAFE_TENANT"]!.ToString(), Is.EqualTo("lab"));
+
+        var httpd = await _journal.ReadAsync(timeout.Token, "ALSAFE_VM=lab1", "ALSAFE_PROCESS=httpd", "ALSAFE_VERDICT=ALLOW");
+        Assert.That(httpd, Is.Not.Empty);
+        Assert.That(httpd[0]["PRIORITY"]!.ToString(), Is.EqualTo("6"));
+        Assert.That(httpd[0]["ALSAFE_WHITELIST_LINE"]!.ToString(), Does.EndWith("lab.tsv:2"));
+        Assert.That(await _journal.ReadAsync(timeout.Token, $"ALSAFE_VM={FailingVm}", "PRIORITY=3"), Is.Not.Empty,
+            "vm2's failing cycles are errors under its own field");
+    }
+
+    [Test]
+    [Order(3)]
     public async Task AWhitelistedServiceIsReachableFromOutsideAndFromTheNeighbour()
     {
         using var timeout = new CancellationTokenSource(Patience);
@@ -119,7 +155,7 @@ public sealed class DaemonEndToEndTests
     }
 
     [Test]
-    [Order(3)]
+    [Order(4)]
     public async Task AListenerThatIsNotWhitelistedIsUnreachableAndNotOnePacketReachesTheTap()
     {
         using var timeout = new CancellationTokenSource(Patience);
@@ -143,7 +179,7 @@ public sealed class DaemonEndToEndTests
     }
 
     [Test]
-    [Order(4)]
+    [Order(5)]
     public async Task AServiceStartedLaterBecomesReachableAndLosesItsRulesWhenItStops()
     {
         using var timeout = new CancellationTokenSource(Patience);
@@ -163,7 +199,7 @@ public sealed class DaemonEndToEndTests
     }
 
     [Test]
-    [Order(5)]
+    [Order(6)]
     public async Task AnOutboundConnectionTheWhitelistNamesGetsThrough()
     {
         using var timeout = new CancellationTokenSource(Patience);
@@ -174,7 +210,7 @@ public sealed class DaemonEndToEndTests
     }
 
     [Test]
-    [Order(6)]
+    [Order(7)]
     public async Task ARenamedProcessIsStillBlockedWhenTheWhitelistNamesAPath()
     {
         using var timeout = new CancellationTokenSource(Patience);
@@ -189,7 +225,7 @@ public sealed class DaemonEndToEndTests
     }
 
     [Test]
-    [Order(7)]
+    [Order(8)]
     public async Task AnEditedWhitelistTakesEffectWithoutARestartAndABadOneKeepsTheLastGood()
     {
         using var timeout = new CancellationTokenSource(Patience);
@@ -201,8 +237,9 @@ public sealed class DaemonEndToEndTests
             Is.True, "the service is reachable once the whitelist names it");
 
         _lab.WriteWhitelist(Whitelist + $"lab1\t/bin/alsafe-guest\t0\ttcp\tinbound\t{EditedPort}\t*\t*\n");
-        Assert.That(await EventuallyAsync(() => Task.FromResult(_daemon.Stderr.Contains("lab.tsv:8", StringComparison.Ordinal)), timeout.Token),
-            Is.True, "the bad line is reported with its file and line:\n" + _daemon.Stderr);
+        Assert.That(await EventuallyAsync(async () => (await _journal.ReadAsync(timeout.Token, "PRIORITY=3"))
+                .Any(entry => entry["MESSAGE"]!.ToString().Contains("lab.tsv:8", StringComparison.Ordinal)), timeout.Token),
+            Is.True, "the bad line is reported at priority err with its file and line");
         await Task.Delay(Period * 2, timeout.Token);
         Assert.That(await _lab.TcpFromNeighbourAsync(NodeLab.GuestV4, EditedPort, timeout.Token), Is.True,
             "the last good whitelist stays in force");
@@ -213,7 +250,7 @@ public sealed class DaemonEndToEndTests
     }
 
     [Test]
-    [Order(8)]
+    [Order(9)]
     public async Task AVmWhoseIntrospectionFailsKeepsDefaultDenyWhileTheOthersWork()
     {
         using var timeout = new CancellationTokenSource(Patience);
@@ -226,7 +263,7 @@ public sealed class DaemonEndToEndTests
     }
 
     [Test]
-    [Order(9)]
+    [Order(10)]
     public async Task TheControlApiAnswersTheCliAndSetsPeriods()
     {
         var status = await CliAsync("status");
@@ -239,7 +276,7 @@ public sealed class DaemonEndToEndTests
     }
 
     [Test]
-    [Order(10)]
+    [Order(11)]
     public async Task KillingAndRestartingTheDaemonOpensNoWindow()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
@@ -277,7 +314,7 @@ public sealed class DaemonEndToEndTests
     }
 
     [Test]
-    [Order(11)]
+    [Order(12)]
     public async Task StoppingTheDaemonLeavesTheRulesInForce()
     {
         using var timeout = new CancellationTokenSource(Patience);
