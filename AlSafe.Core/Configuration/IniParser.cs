@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Unicode;
+using AlSafe.Core.Files;
 
 namespace AlSafe.Core.Configuration;
 
@@ -22,7 +23,7 @@ public static class IniParser
     {
         ArgumentNullException.ThrowIfNull(path);
         var errors = new ConfigurationErrorList(path);
-        byte[] content;
+        ReadOnlyMemory<byte> content;
         try
         {
             if (Directory.Exists(path))
@@ -30,7 +31,7 @@ public static class IniParser
                 return Refused(path, "is a directory, not a file");
             }
 
-            if (!TryRead(path, out content, out var length))
+            if (!BoundedFile.TryRead(path, ConfigurationLimits.MaxFileBytes, out content, out var length))
             {
                 return Refused(path, TooBig(length));
             }
@@ -45,17 +46,17 @@ public static class IniParser
         }
 
         var line = 0;
-        foreach (var range in content.AsSpan().Split((byte)'\n'))
+        foreach (var range in content.Span.Split((byte)'\n'))
         {
             line++;
-            if (!Utf8.IsValid(content.AsSpan()[range]))
+            if (!Utf8.IsValid(content.Span[range]))
             {
                 errors.Add(line, null, null, "is not valid UTF-8");
             }
         }
 
         // Invalid bytes decode to U+FFFD; their lines are already in error, and the rest are still worth checking.
-        var parsed = Parse(path, Encoding.UTF8.GetString(content));
+        var parsed = Parse(path, Encoding.UTF8.GetString(content.Span));
         errors.AddRange(parsed.Errors);
         return parsed with { Errors = errors.ToList() };
     }
@@ -196,45 +197,6 @@ public static class IniParser
 
     private static IniParseResult Refused(string path, string message) =>
         new(new IniDocument(path, []), [new ConfigurationError(path, 0, null, null, message)]);
-
-    /// <summary>
-    /// Reads at most one byte more than the limit, so neither a huge file nor one that keeps growing is taken into
-    /// memory; false, with the length seen, when the file is too big. Opening a FIFO would wait for a writer: only
-    /// root can place one where the daemon looks, and the trust check refuses anything but a regular file first.
-    /// </summary>
-    private static bool TryRead(string path, out byte[] content, out long length)
-    {
-        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        length = RandomAccess.GetLength(handle);
-        content = [];
-        if (length > ConfigurationLimits.MaxFileBytes)
-        {
-            return false;
-        }
-
-        // One byte beyond the measured size shows a file that grew since it was measured.
-        var buffer = new byte[length + 1];
-        var filled = 0;
-        int read;
-        while ((read = RandomAccess.Read(handle, buffer.AsSpan(filled), filled)) > 0)
-        {
-            filled += read;
-            if (filled == buffer.Length)
-            {
-                if (filled > ConfigurationLimits.MaxFileBytes)
-                {
-                    length = filled;
-                    return false;
-                }
-
-                Array.Resize(ref buffer, Math.Min(2 * buffer.Length, ConfigurationLimits.MaxFileBytes + 1));
-            }
-        }
-
-        length = filled;
-        content = buffer[..filled];
-        return true;
-    }
 
     private sealed class ParseState(string path)
     {

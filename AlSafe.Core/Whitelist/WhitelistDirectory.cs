@@ -1,3 +1,5 @@
+using AlSafe.Core.Files;
+
 namespace AlSafe.Core.Whitelist;
 
 /// <summary>
@@ -66,7 +68,7 @@ public static class WhitelistDirectory
 
         try
         {
-            return TryRead(path, out var content, out var length)
+            return BoundedFile.TryRead(path, WhitelistLimits.MaxFileBytes, out var content, out var length)
                 ? WhitelistParser.Parse(content.Span, path, tenant)
                 : WhitelistParseResult.Invalid(path, tenant, [WhitelistParser.FileTooBig(path, length)]);
         }
@@ -78,46 +80,6 @@ public static class WhitelistDirectory
         {
             return Refuse(path, tenant, "is not a regular file");
         }
-    }
-
-    /// <summary>
-    /// Reads at most one byte more than <see cref="WhitelistLimits.MaxFileBytes"/>, so neither a huge file nor one that
-    /// keeps growing (or a device) is taken into memory; false, with the length seen, when the file is too big.
-    /// The open itself would wait on a FIFO: .NET cannot tell one from a file without opening it, and only root can
-    /// place one in the whitelist directory.
-    /// </summary>
-    private static bool TryRead(string path, out ReadOnlyMemory<byte> content, out long length)
-    {
-        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        length = RandomAccess.GetLength(handle);
-        content = default;
-        if (length > WhitelistLimits.MaxFileBytes)
-        {
-            return false;
-        }
-
-        // One byte beyond the measured size shows a file that grew since it was measured.
-        var buffer = new byte[length + 1];
-        var filled = 0;
-        int read;
-        while ((read = RandomAccess.Read(handle, buffer.AsSpan(filled), filled)) > 0)
-        {
-            filled += read;
-            if (filled == buffer.Length)
-            {
-                if (filled > WhitelistLimits.MaxFileBytes)
-                {
-                    length = filled;
-                    return false;
-                }
-
-                Array.Resize(ref buffer, (int)Math.Min(2L * buffer.Length, WhitelistLimits.MaxFileBytes + 1L));
-            }
-        }
-
-        length = filled;
-        content = buffer.AsMemory(0, filled);
-        return true;
     }
 
     private static WhitelistParseResult Refuse(string path, string? tenant, string message) =>
