@@ -14,45 +14,12 @@ namespace AlSafe.Tests.Control;
 [TestFixture]
 [Category("Lab")]
 [NonParallelizable]
-public sealed class DBusControlTests
+public sealed class DBusControlTests : FakeDaemonOnBus
 {
-    private const int Nobody = 65534;
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
-    private static readonly string Policy = Path.Combine(LabAssets.RepositoryRoot, "packaging", "dbus", "org.alsafe.Daemon1.conf");
-
-    private PrivateBus _bus = null!;
-    private DBusControlServer _server = null!;
-    private FakeControl _control = null!;
-
-    [OneTimeSetUp]
-    public async Task StartBus()
-    {
-        if (!PrivateBus.IsAvailable)
-        {
-            Assert.Ignore("dbus-daemon is not installed (tests/lab/install-deps.sh installs it)");
-        }
-
-        using var deadline = new CancellationTokenSource(Patience);
-        _bus = await PrivateBus.StartAsync([Policy], deadline.Token);
-        _control = new FakeControl();
-        _server = await DBusControlServer.StartAsync(_control, _bus.Address);
-    }
-
-    [OneTimeTearDown]
-    public async Task StopBus()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-
-        _bus?.Dispose();
-    }
-
     [Test]
     public async Task EachQueryRoundTrips()
     {
-        using var client = await DBusControlClient.ConnectAsync(_bus.Address);
+        using var client = await DBusControlClient.ConnectAsync(Bus.Address);
 
         Assert.That(await client.GetStatusAsync(), Is.EqualTo(FakeControl.Status));
         Assert.That(await client.ListVmsAsync(), Is.EqualTo(FakeControl.Vms));
@@ -63,38 +30,38 @@ public sealed class DBusControlTests
     [Test]
     public async Task ReloadAndSetPeriodReachTheDaemon()
     {
-        using var client = await DBusControlClient.ConnectAsync(_bus.Address);
-        var reloads = _control.Reloads;
+        using var client = await DBusControlClient.ConnectAsync(Bus.Address);
+        var reloads = Control.Reloads;
 
         await client.ReloadAsync();
         await client.SetPeriodAsync("db1", 3600);
 
-        Assert.That(_control.Reloads, Is.EqualTo(reloads + 1));
-        Assert.That(_control.LastPeriod, Is.EqualTo(("db1", 3600u)));
+        Assert.That(Control.Reloads, Is.EqualTo(reloads + 1));
+        Assert.That(Control.LastPeriod, Is.EqualTo(("db1", 3600u)));
     }
 
     [TestCase(0u)]
     [TestCase(3601u)]
     public async Task APeriodOutOfRangeIsRefusedBeforeTheDaemon(uint seconds)
     {
-        using var client = await DBusControlClient.ConnectAsync(_bus.Address);
-        var before = _control.LastPeriod;
+        using var client = await DBusControlClient.ConnectAsync(Bus.Address);
+        var before = Control.LastPeriod;
 
         var e = await Refused(() => client.SetPeriodAsync("web1", seconds));
 
         Assert.That(e.Error, Is.EqualTo(ControlError.InvalidArgument));
         Assert.That(e.Message, Is.EqualTo($"period {seconds}s is out of range (1 to 3600 seconds)"));
-        Assert.That(_control.LastPeriod, Is.EqualTo(before));
+        Assert.That(Control.LastPeriod, Is.EqualTo(before));
     }
 
     [Test]
     public async Task DaemonErrorsKeepTheirKindAndMessage()
     {
-        using var client = await DBusControlClient.ConnectAsync(_bus.Address);
+        using var client = await DBusControlClient.ConnectAsync(Bus.Address);
 
         var unknown = await Refused(() => client.GetConnectionsAsync("nope"));
         var period = await Refused(() => client.SetPeriodAsync("nope", 10));
-        _control.ReloadFailure = "web.wl:3: bad port";
+        Control.ReloadFailure = "web.wl:3: bad port";
         try
         {
             var reload = await Refused(client.ReloadAsync);
@@ -102,7 +69,7 @@ public sealed class DBusControlTests
         }
         finally
         {
-            _control.ReloadFailure = null;
+            Control.ReloadFailure = null;
         }
 
         Assert.That((unknown.Error, unknown.Message), Is.EqualTo((ControlError.UnknownVm, "no VM named 'nope'")));
@@ -112,7 +79,7 @@ public sealed class DBusControlTests
     [Test]
     public async Task ErrorsTravelUnderOrgAlsafeErrorNames()
     {
-        var result = await _bus.SendAsync(Call("GetConnections", "string:nope"), uid: null, CancellationToken.None);
+        var result = await Bus.SendAsync(Call("GetConnections", "string:nope"), uid: null, CancellationToken.None);
 
         Assert.That(result.Succeeded, Is.False);
         Assert.That(result.Error, Does.Contain("org.alsafe.Error.UnknownVm: no VM named 'nope'"));
@@ -121,12 +88,12 @@ public sealed class DBusControlTests
     [Test]
     public async Task VerdictChangesReachASubscriber()
     {
-        using var client = await DBusControlClient.ConnectAsync(_bus.Address);
+        using var client = await DBusControlClient.ConnectAsync(Bus.Address);
         var received = new TaskCompletionSource<VerdictChangedEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var watch = await client.WatchVerdictsAsync(e => received.TrySetResult(e));
         var changed = FakeControl.Web1[1] with { Verdict = VerdictKind.Allow, Reason = "web.wl:7" };
 
-        _control.Raise("web1", changed);
+        Control.Raise("web1", changed);
         var e = await received.Task.WaitAsync(Patience);
 
         Assert.That((e.Vm, e.Connection), Is.EqualTo(("web1", changed)));
@@ -224,23 +191,23 @@ public sealed class DBusControlTests
     [Test]
     public async Task ThePolicyLetsRootCallAndRefusesEveryoneElse()
     {
-        var reloads = _control.Reloads;
-        var root = await _bus.SendAsync(Call("GetStatus"), uid: null, CancellationToken.None);
-        var nobody = await _bus.SendAsync(Call("GetStatus"), Nobody, CancellationToken.None);
-        var nobodyReload = await _bus.SendAsync(Call("Reload"), Nobody, CancellationToken.None);
+        var reloads = Control.Reloads;
+        var root = await Bus.SendAsync(Call("GetStatus"), uid: null, CancellationToken.None);
+        var nobody = await Bus.SendAsync(Call("GetStatus"), Nobody, CancellationToken.None);
+        var nobodyReload = await Bus.SendAsync(Call("Reload"), Nobody, CancellationToken.None);
 
         Assert.That(root.Succeeded, Is.True, root.Error);
         Assert.That(root.Output, Does.Contain("string \"0.1.0\""));
         Assert.That(nobody.Succeeded, Is.False);
         Assert.That(nobody.Error, Does.Contain("org.freedesktop.DBus.Error.AccessDenied"));
         Assert.That(nobodyReload.Error, Does.Contain("org.freedesktop.DBus.Error.AccessDenied"));
-        Assert.That(_control.Reloads, Is.EqualTo(reloads), "a refused call must never reach the daemon");
+        Assert.That(Control.Reloads, Is.EqualTo(reloads), "a refused call must never reach the daemon");
     }
 
     [Test]
     public async Task ThePolicyKeepsTheNameForRoot()
     {
-        var owner = await _bus.SendAsync([
+        var owner = await Bus.SendAsync([
             "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus.RequestName",
             "string:org.alsafe.Daemon1", "uint32:0",
         ], Nobody, CancellationToken.None);
@@ -270,7 +237,7 @@ public sealed class DBusControlTests
     private static string[] Call(string method, params string[] arguments) =>
         ["--dest=org.alsafe.Daemon1", "/org/alsafe/Daemon1", "org.alsafe.Daemon1." + method, .. arguments];
 
-    private Task<(int Code, string Output, string Error)> Cli(params string[] command) => CliOn(_bus.Address, command);
+    private Task<(int Code, string Output, string Error)> Cli(params string[] command) => CliOn(Bus.Address, command);
 
     private static async Task<(int Code, string Output, string Error)> CliOn(string address, params string[] command)
     {

@@ -11,41 +11,9 @@ namespace AlSafe.Tests.Control;
 [TestFixture]
 [Category("Lab")]
 [NonParallelizable]
-public sealed class DBusHandoffTests
+public sealed class DBusHandoffTests : FakeDaemonOnBus
 {
-    private const int Nobody = 65534;
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
-    private static readonly string Policy = Path.Combine(LabAssets.RepositoryRoot, "packaging", "dbus", "org.alsafe.Daemon1.conf");
-
-    private PrivateBus _bus = null!;
-    private DBusControlServer _server = null!;
-    private FakeControl _control = null!;
     private string _directory = "";
-
-    [OneTimeSetUp]
-    public async Task StartBus()
-    {
-        if (!PrivateBus.IsAvailable)
-        {
-            Assert.Ignore("dbus-daemon is not installed (tests/lab/install-deps.sh installs it)");
-        }
-
-        using var deadline = new CancellationTokenSource(Patience);
-        _bus = await PrivateBus.StartAsync([Policy], deadline.Token);
-        _control = new FakeControl();
-        _server = await DBusControlServer.StartAsync(_control, _bus.Address);
-    }
-
-    [OneTimeTearDown]
-    public async Task StopBus()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-
-        _bus?.Dispose();
-    }
 
     [SetUp]
     public void CreateDirectory() => _directory = Directory.CreateTempSubdirectory("alsafe-handoff-").FullName;
@@ -56,16 +24,16 @@ public sealed class DBusHandoffTests
     [Test]
     public async Task EachMethodRoundTrips()
     {
-        using var client = await DBusControlClient.ConnectAsync(_bus.Address);
+        using var client = await DBusControlClient.ConnectAsync(Bus.Address);
 
         Assert.That(await client.ExportVmAsync("web1"), Is.EqualTo(FakeControl.Web1Handoff));
         Assert.That(await client.ImportVmAsync("{\"format\": \"alsafe-handoff\"}"), Does.StartWith("web1: imported from node-a"));
         await client.ReleaseVmAsync("web1");
         await client.ResumeVmAsync("web1");
 
-        Assert.That(_control.Imported, Does.Contain("{\"format\": \"alsafe-handoff\"}"));
-        Assert.That(_control.Released, Does.Contain("web1"));
-        Assert.That(_control.Resumed, Does.Contain("web1"));
+        Assert.That(Control.Imported, Does.Contain("{\"format\": \"alsafe-handoff\"}"));
+        Assert.That(Control.Released, Does.Contain("web1"));
+        Assert.That(Control.Resumed, Does.Contain("web1"));
     }
 
     [Test]
@@ -101,7 +69,7 @@ public sealed class DBusHandoffTests
         const string Done = "web1: imported from node-a, 1 inbound and 0 outbound grants installed on its port\n";
         Assert.That(fromFile, Is.EqualTo((0, Done, "")));
         Assert.That(fromStdin, Is.EqualTo((0, Done, "")));
-        Assert.That(_control.Imported, Is.SupersetOf(new[] { "{\"from\": \"file\"}", "{\"from\": \"stdin\"}" }));
+        Assert.That(Control.Imported, Is.SupersetOf(new[] { "{\"from\": \"file\"}", "{\"from\": \"stdin\"}" }));
     }
 
     [Test]
@@ -154,9 +122,9 @@ public sealed class DBusHandoffTests
     [Test]
     public async Task ThePolicyRefusesEveryoneButRoot()
     {
-        var export = await _bus.SendAsync(
+        var export = await Bus.SendAsync(
             ["--dest=org.alsafe.Daemon1", "/org/alsafe/Daemon1", "org.alsafe.Daemon1.ExportVm", "string:web1"], Nobody, CancellationToken.None);
-        var import = await _bus.SendAsync(
+        var import = await Bus.SendAsync(
             ["--dest=org.alsafe.Daemon1", "/org/alsafe/Daemon1", "org.alsafe.Daemon1.ImportVm", "string:{}"], Nobody, CancellationToken.None);
 
         Assert.That(export.Error, Does.Contain("org.freedesktop.DBus.Error.AccessDenied"));
@@ -168,7 +136,7 @@ public sealed class DBusHandoffTests
         using var input = new StringReader(stdin ?? "");
         using var stdout = new StringWriter { NewLine = "\n" };
         using var stderr = new StringWriter { NewLine = "\n" };
-        var code = await VmCommand.RunAsync(command, input, stdout, stderr, _bus.Address);
+        var code = await VmCommand.RunAsync(command, input, stdout, stderr, Bus.Address);
         return (code, stdout.ToString(), stderr.ToString());
     }
 }

@@ -185,16 +185,16 @@ public sealed class DaemonEndToEndTests
         using var timeout = new CancellationTokenSource(Patience);
         Assert.That(await _lab.TcpFromNeighbourAsync(NodeLab.GuestV4, LaterServicePort, timeout.Token), Is.False, "nothing listens yet");
         await _lab.Guest.RunAsync($"start tcp-listen {LaterServicePort}", timeout.Token);
-        Assert.That(await EventuallyAsync(() => _lab.TcpFromNeighbourAsync(NodeLab.GuestV4, LaterServicePort, timeout.Token), timeout.Token),
+        Assert.That(await Poll.UntilAsync(() => _lab.TcpFromNeighbourAsync(NodeLab.GuestV4, LaterServicePort, timeout.Token), timeout.Token),
             Is.True, "the new service is reachable from the neighbour");
         Assert.That(await _lab.TcpFromOutsideAsync(NodeLab.GuestV4, LaterServicePort, timeout.Token), Is.True, "and from outside");
 
         var pid = (await CliAsync("connections", "lab1")).Split('\n')
             .Single(l => l.Contains($"0.0.0.0:{LaterServicePort} ", StringComparison.Ordinal)).Split(' ', 2)[0];
         await _lab.Guest.RunAsync($"kill {pid}", timeout.Token);
-        Assert.That(await EventuallyAsync(async () => !(await VmFlowsAsync("lab1")).Contains($"tp_dst={LaterServicePort}", StringComparison.Ordinal),
+        Assert.That(await Poll.UntilAsync(async () => !(await VmFlowsAsync("lab1")).Contains($"tp_dst={LaterServicePort}", StringComparison.Ordinal),
             timeout.Token), Is.True, "the switch flow of the stopped service is gone");
-        Assert.That(await EventuallyAsync(async () => !(await EdgeSetAsync("svc4")).Contains($" {LaterServicePort} ", StringComparison.Ordinal),
+        Assert.That(await Poll.UntilAsync(async () => !(await EdgeSetAsync("svc4")).Contains($" {LaterServicePort} ", StringComparison.Ordinal),
             timeout.Token), Is.True, "the edge element of the stopped service is gone");
     }
 
@@ -215,7 +215,7 @@ public sealed class DaemonEndToEndTests
     {
         using var timeout = new CancellationTokenSource(Patience);
         await _lab.Guest.RunAsync($"start comm worker tcp-listen {RenamedPort}", timeout.Token);
-        Assert.That(await EventuallyAsync(async () => (await CliAsync("connections", "lab1")).Contains($":{RenamedPort}", StringComparison.Ordinal),
+        Assert.That(await Poll.UntilAsync(async () => (await CliAsync("connections", "lab1")).Contains($":{RenamedPort}", StringComparison.Ordinal),
             timeout.Token), Is.True, "the daemon saw the renamed listener");
         var connections = await CliAsync("connections", "lab1");
         var line = connections.Split('\n').Single(l => l.Contains($":{RenamedPort}", StringComparison.Ordinal));
@@ -233,11 +233,11 @@ public sealed class DaemonEndToEndTests
         Assert.That(await _lab.TcpFromNeighbourAsync(NodeLab.GuestV4, EditedPort, timeout.Token), Is.False, "not whitelisted yet");
 
         _lab.WriteWhitelist(Whitelist + $"lab1\t/bin/alsafe-guest\t0\ttcp\tin\t{EditedPort}\t*\t*\n");
-        Assert.That(await EventuallyAsync(() => _lab.TcpFromNeighbourAsync(NodeLab.GuestV4, EditedPort, timeout.Token), timeout.Token),
+        Assert.That(await Poll.UntilAsync(() => _lab.TcpFromNeighbourAsync(NodeLab.GuestV4, EditedPort, timeout.Token), timeout.Token),
             Is.True, "the service is reachable once the whitelist names it");
 
         _lab.WriteWhitelist(Whitelist + $"lab1\t/bin/alsafe-guest\t0\ttcp\tinbound\t{EditedPort}\t*\t*\n");
-        Assert.That(await EventuallyAsync(async () => (await _journal.ReadAsync(timeout.Token, "PRIORITY=3"))
+        Assert.That(await Poll.UntilAsync(async () => (await _journal.ReadAsync(timeout.Token, "PRIORITY=3"))
                 .Any(entry => entry["MESSAGE"]!.ToString().Contains("lab.tsv:8", StringComparison.Ordinal)), timeout.Token),
             Is.True, "the bad line is reported at priority err with its file and line");
         await Task.Delay(Period * 2, timeout.Token);
@@ -245,7 +245,7 @@ public sealed class DaemonEndToEndTests
             "the last good whitelist stays in force");
 
         _lab.WriteWhitelist(Whitelist);
-        Assert.That(await EventuallyAsync(async () => !await _lab.TcpFromNeighbourAsync(NodeLab.GuestV4, EditedPort, timeout.Token),
+        Assert.That(await Poll.UntilAsync(async () => !await _lab.TcpFromNeighbourAsync(NodeLab.GuestV4, EditedPort, timeout.Token),
             timeout.Token), Is.True, "the service is blocked again");
     }
 
@@ -337,28 +337,5 @@ public sealed class DaemonEndToEndTests
         var code = await ControlCommand.RunAsync(args[0], args[1..], stdout, stderr, _bus.Address);
         Assert.That(code, Is.Zero, $"alsafe {string.Join(' ', args)}: {stderr}");
         return stdout.ToString();
-    }
-
-    /// <summary>Polls <paramref name="condition"/> until it holds or the token ends; bounded by the token.</summary>
-    private static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            if (await condition())
-            {
-                return true;
-            }
-
-            try
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-        }
-
-        return false;
     }
 }

@@ -68,7 +68,7 @@ public sealed class LiveMigrationTests
     public async Task ATamperedExportIsRefusedAndACancelledExportResumesIntrospection()
     {
         using var timeout = new CancellationTokenSource(Patience);
-        Assert.That(await EventuallyAsync(async () => await _daemons.VmStateAsync(0, NodeLab.GuestVm) == "protected", timeout.Token), Is.True,
+        Assert.That(await Poll.UntilAsync(async () => await _daemons.VmStateAsync(0, NodeLab.GuestVm) == "protected", timeout.Token), Is.True,
             "lab1 is protected on node 1 before anything");
         var file = Path.Combine(_lab.Directory, "tamper.state");
         await _daemons.CliAsync(0, "vm", "export", NodeLab.GuestVm, "--output", file);
@@ -81,7 +81,7 @@ public sealed class LiveMigrationTests
         Assert.That(await _daemons.CliAsync(1, "vms"), Does.Not.Contain(NodeLab.GuestVm), "node 2 took nothing of it");
 
         await _daemons.CliAsync(0, "vm", "resume", NodeLab.GuestVm);
-        Assert.That(await EventuallyAsync(async () => await _daemons.VmStateAsync(0, NodeLab.GuestVm) == "protected", timeout.Token), Is.True,
+        Assert.That(await Poll.UntilAsync(async () => await _daemons.VmStateAsync(0, NodeLab.GuestVm) == "protected", timeout.Token), Is.True,
             "node 1 introspects lab1 again after the cancelled export");
         Assert.That(await _lab.Node1.TcpFromNeighbourAsync(NodeLab.GuestV4, LabLayout.TcpListenPort, timeout.Token), Is.True);
     }
@@ -91,7 +91,7 @@ public sealed class LiveMigrationTests
     public async Task ALiveMigrationKeepsTheAllowedServiceAndNeverLetsTheBlockedPortAnswer()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(8));
-        Assert.That(await EventuallyAsync(() => _lab.Node1.TcpFromNeighbourAsync(NodeLab.GuestV4, LabLayout.TcpListenPort, timeout.Token),
+        Assert.That(await Poll.UntilAsync(() => _lab.Node1.TcpFromNeighbourAsync(NodeLab.GuestV4, LabLayout.TcpListenPort, timeout.Token),
             timeout.Token), Is.True, "7001 answers the neighbour before the migration");
         await using var migration = await GuestMigration.StartDestinationAsync(_lab, timeout.Token);
 
@@ -109,7 +109,7 @@ public sealed class LiveMigrationTests
             if (script.Succeeded)
             {
                 await migration.RemoveSourceAsync(timeout.Token);
-                await EventuallyAsync(async () => await _daemons.VmStateAsync(1, NodeLab.GuestVm) == "protected", timeout.Token);
+                await Poll.UntilAsync(async () => await _daemons.VmStateAsync(1, NodeLab.GuestVm) == "protected", timeout.Token);
             }
 
             await Task.Delay(Settle, timeout.Token);
@@ -196,27 +196,4 @@ public sealed class LiveMigrationTests
 
     private async Task<string> EdgeSetAsync(string node) =>
         await _lab.Node1.Edge.NftAsync("list", "set", "inet", "alsafe", $"svc4_{node}");
-
-    /// <summary>Polls <paramref name="condition"/> until it holds or the token ends; bounded by the token.</summary>
-    private static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            if (await condition())
-            {
-                return true;
-            }
-
-            try
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-        }
-
-        return false;
-    }
 }
