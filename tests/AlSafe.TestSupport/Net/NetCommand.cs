@@ -3,20 +3,27 @@ using System.Diagnostics;
 namespace AlSafe.TestSupport.Net;
 
 /// <summary>Runs a command line tool with a deadline: a hung tool is killed with its children, never waited for.</summary>
-internal static class NetCommand
+public static class NetCommand
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(20);
 
+    /// <param name="input">Written to the tool's stdin, which is then closed; null leaves the test's own stdin to it.</param>
     public static async Task<CommandResult> RunAsync(string executable, IEnumerable<string> arguments, TimeSpan timeout,
-        CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? environment = null)
+        CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? environment = null, string? input = null)
     {
-        var start = StartInfo(executable, arguments, redirectInput: false);
+        var start = StartInfo(executable, arguments, redirectInput: input is not null);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
             start.Environment[name] = value;
         var line = Describe(start);
         using var process = Process.Start(start) ?? throw new NetException($"cannot start {line}");
         var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
         var error = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        if (input is not null)
+        {
+            await process.StandardInput.WriteAsync(input).ConfigureAwait(false);
+            process.StandardInput.Close();
+        }
+
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         try

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using AlSafe.TestSupport.Net;
 
 namespace AlSafe.Tests.Migration;
 
@@ -83,9 +84,9 @@ internal sealed class HandshakeLoop : IAsyncDisposable
             bool connected;
             try
             {
-                var result = await ProcessRun.RunAsync("nsenter",
+                var result = await NetCommand.RunAsync("nsenter",
                     ["--net=/run/netns/" + networkNamespace, "--", "socat", "-u", "OPEN:/dev/null", $"{target},connect-timeout={timeout}"],
-                    ProcessTimeout, _stop.Token);
+                    ProcessTimeout, _stop.Token, input: "");
                 connected = result.Succeeded;
             }
             catch (OperationCanceledException)

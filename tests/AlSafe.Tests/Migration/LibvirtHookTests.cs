@@ -1,5 +1,6 @@
 using System.Runtime.Versioning;
 using AlSafe.TestSupport.Lab;
+using AlSafe.TestSupport.Net;
 using NUnit.Framework;
 
 namespace AlSafe.Tests.Migration;
@@ -152,10 +153,10 @@ public sealed class LibvirtHookTests
         Assert.That(File.Exists(Descriptor), Is.False);
     }
 
-    private async Task<ProcessRun> HookAsync(string operation, string suboperation, string? xml = null)
+    private async Task<CommandResult> HookAsync(string operation, string suboperation, string? xml = null)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        return await ProcessRun.RunAsync("bash", [Hook, Vm, operation, suboperation, "-"], TimeSpan.FromSeconds(20), timeout.Token,
+        return await NetCommand.RunAsync("bash", [Hook, Vm, operation, suboperation, "-"], TimeSpan.FromSeconds(20), timeout.Token,
             new Dictionary<string, string>
             {
                 ["ALSAFE"] = Path.Combine(_directory, "alsafe"),

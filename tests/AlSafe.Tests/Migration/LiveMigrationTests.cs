@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using AlSafe.Core.Rules.Switch;
 using AlSafe.TestSupport.Lab;
+using AlSafe.TestSupport.Net;
 using NUnit.Framework;
 
 namespace AlSafe.Tests.Migration;
@@ -98,14 +99,14 @@ public sealed class LiveMigrationTests
         var neighbour = _lab.Node1.Neighbour.Namespace.Name;
         IReadOnlyList<(TimeSpan End, bool Connected)> allowed = [];
         IReadOnlyList<(TimeSpan End, bool Connected)> blocked = [];
-        ProcessRun? script = null;
+        CommandResult? script = null;
         var packets = await _lab.CountGuestPacketsAsync($"tcp dst port {LabLayout.NcListenPort}", async () =>
         {
             // httpd forks per connection; the helper's listeners stop accepting after 64 connections.
             await using var allowedLoop = HandshakeLoop.Start(neighbour, NodeLab.GuestV6, LabLayout.HttpdPort);
             await using var blockedLoop = HandshakeLoop.Start(neighbour, NodeLab.GuestV6, LabLayout.NcListenPort);
             await Task.Delay(Settle, timeout.Token);
-            script = await ProcessRun.RunAsync("bash", MigrateArguments(migration), TimeSpan.FromMinutes(5), timeout.Token);
+            script = await NetCommand.RunAsync("bash", MigrateArguments(migration), TimeSpan.FromMinutes(5), timeout.Token, input: "");
             if (script.Succeeded)
             {
                 await migration.RemoveSourceAsync(timeout.Token);

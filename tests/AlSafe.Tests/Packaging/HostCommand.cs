@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using NUnit.Framework;
+using AlSafe.TestSupport.Net;
 
 namespace AlSafe.Tests.Packaging;
 
@@ -13,37 +12,15 @@ internal static class HostCommand
     /// <paramref name="timeout"/>.</summary>
     public static async Task<HostCommandResult> RunAsync(string file, IEnumerable<string> arguments, TimeSpan timeout)
     {
-        var start = new ProcessStartInfo(file)
+        var list = arguments.ToList();
+        var command = string.Join(' ', [file, .. list]);
+        var environment = new Dictionary<string, string>
         {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
+            ["PATH"] = $"{SystemPath}:{Environment.GetEnvironmentVariable("PATH")}",
+            ["DEBIAN_FRONTEND"] = "noninteractive",
         };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["PATH"] = $"{SystemPath}:{Environment.GetEnvironmentVariable("PATH")}";
-        start.Environment["DEBIAN_FRONTEND"] = "noninteractive";
-        var command = string.Join(' ', [file, .. start.ArgumentList]);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {command}");
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None);
-            Assert.Fail($"{command} took longer than {timeout}:\n{await output}{await error}");
-        }
-
-        return new HostCommandResult(command, process.ExitCode, await output, await error);
+        // Past the timeout NetCommand kills the process tree and throws, which fails the test.
+        var result = await NetCommand.RunAsync(file, list, timeout, CancellationToken.None, environment, input: "");
+        return new HostCommandResult(command, result.ExitCode, result.Output, result.Error);
     }
 }
