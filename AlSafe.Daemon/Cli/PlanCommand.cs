@@ -141,7 +141,7 @@ public static class PlanCommand
             rows.Add([
                 v.Process.Pid.ToString(CultureInfo.InvariantCulture),
                 v.Process.ExePath ?? v.Process.Comm,
-                v.Socket.Protocol == SocketProtocol.Tcp ? "tcp" : "udp",
+                v.Socket.Protocol.Name(),
                 Direction(v.Direction),
                 EndpointText.Format(v.Socket.LocalAddress, v.Socket.LocalPort),
                 EndpointText.Format(v.Socket.RemoteAddress, v.Socket.RemotePort),
@@ -196,7 +196,7 @@ public static class PlanCommand
                 WriteNullable(w, "exe", v.Process.ExePath);
                 w.WriteNumber("uid", v.Process.Uid);
                 w.WriteNumber("fd", v.Socket.Fd);
-                w.WriteString("proto", v.Socket.Protocol == SocketProtocol.Tcp ? "tcp" : "udp");
+                w.WriteString("proto", v.Socket.Protocol.Name());
                 WriteNullable(w, "direction", v.Direction is null ? null : Direction(v.Direction));
                 WriteEndpoint(w, "local", v.Socket.LocalAddress, v.Socket.LocalPort);
                 WriteEndpoint(w, "remote", v.Socket.RemoteAddress, v.Socket.RemotePort);

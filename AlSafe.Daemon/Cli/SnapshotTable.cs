@@ -23,7 +23,7 @@ public static class SnapshotTable
             foreach (var s in p.Sockets)
             {
                 rows.Add([
-                    s.Protocol == SocketProtocol.Tcp ? "tcp" : "udp",
+                    s.Protocol.Name(),
                     State(s),
                     EndpointText.Format(s.LocalAddress, s.LocalPort),
                     EndpointText.Format(s.RemoteAddress, s.RemotePort),

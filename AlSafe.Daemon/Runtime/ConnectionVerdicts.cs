@@ -17,12 +17,11 @@ internal static class ConnectionVerdicts
             (uint)verdict.Process.Tgid,
             verdict.Process.Comm,
             verdict.Process.ExePath ?? "",
-            ProtocolName(socket.Protocol),
+            socket.Protocol.Name(),
             EndpointText.Format(socket.LocalAddress, socket.LocalPort),
             listening ? "*" : EndpointText.Format(socket.RemoteAddress, socket.RemotePort),
             verdict.Kind,
             verdict.Reason);
     }
 
-    public static string ProtocolName(SocketProtocol protocol) => protocol == SocketProtocol.Tcp ? "tcp" : "udp";
 }

@@ -1,5 +1,6 @@
 using AlSafe.Core.Adaptation;
 using AlSafe.Core.Decisions;
+using AlSafe.Core.Introspection.Model;
 using AlSafe.Core.Ports;
 using AlSafe.Daemon.Logging;
 using Serilog;
@@ -129,7 +130,7 @@ internal sealed class JournalObserver(ILogger log, Action<string, Verdict> verdi
             .ForContext(LogFields.Pid, verdict.Process.Tgid)
             .ForContext(LogFields.Process, verdict.Process.Comm)
             .ForContext(LogFields.Executable, verdict.Process.ExePath ?? "")
-            .ForContext(LogFields.Proto, ConnectionVerdicts.ProtocolName(socket.Protocol))
+            .ForContext(LogFields.Proto, socket.Protocol.Name())
             .ForContext(LogFields.LocalAddress, socket.LocalAddress.ToString())
             .ForContext(LogFields.LocalPort, socket.LocalPort)
             .ForContext(LogFields.RemoteAddress, socket.RemoteAddress.ToString())

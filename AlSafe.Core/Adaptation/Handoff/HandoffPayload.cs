@@ -52,7 +52,7 @@ public static class HandoffPayload
             {
                 w.WriteStartObject();
                 w.WriteString("vmAddress", grant.VmAddress.ToString());
-                w.WriteString("proto", Protocol(grant.Protocol));
+                w.WriteString("proto", grant.Protocol.Name());
                 w.WriteNumber("port", grant.Port);
                 w.WriteString("remote", grant.Remote.ToString());
                 w.WriteNumber("remotePortFirst", grant.RemotePort.First);
@@ -67,7 +67,7 @@ public static class HandoffPayload
                 w.WriteStartObject();
                 w.WriteString("vmAddress", grant.VmAddress.ToString());
                 w.WriteNumber("localPort", grant.LocalPort);
-                w.WriteString("proto", Protocol(grant.Protocol));
+                w.WriteString("proto", grant.Protocol.Name());
                 w.WriteString("remoteAddress", grant.RemoteAddress.ToString());
                 w.WriteNumber("remotePort", grant.RemotePort);
                 w.WriteEndObject();
@@ -145,7 +145,7 @@ public static class HandoffPayload
         }
 
         w.WriteNumber("uid", c.Uid);
-        w.WriteString("proto", Protocol(c.Protocol));
+        w.WriteString("proto", c.Protocol.Name());
         w.WriteString("localAddress", c.LocalAddress.ToString());
         w.WriteNumber("localPort", c.LocalPort);
         w.WriteString("remoteAddress", c.RemoteAddress.ToString());
@@ -218,8 +218,6 @@ public static class HandoffPayload
     }
 
     private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
-
-    private static string Protocol(SocketProtocol protocol) => protocol == SocketProtocol.Tcp ? "tcp" : "udp";
 
     private static SocketProtocol ReadProtocol(JsonElement e, string path) => Text(e, "proto", path) switch
     {

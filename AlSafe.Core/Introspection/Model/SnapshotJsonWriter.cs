@@ -61,7 +61,7 @@ public static class SnapshotJsonWriter
             w.WriteNumber("fd", s.Fd);
             w.WriteNumber("inode", s.Inode);
             w.WriteString("family", s.Family == SocketFamily.Inet ? "inet" : "inet6");
-            w.WriteString("proto", s.Protocol == SocketProtocol.Tcp ? "tcp" : "udp");
+            w.WriteString("proto", s.Protocol.Name());
             w.WriteString("localAddress", s.LocalAddress.ToString());
             w.WriteNumber("localPort", s.LocalPort);
             w.WriteString("remoteAddress", s.RemoteAddress.ToString());
